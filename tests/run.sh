@@ -1,0 +1,61 @@
+#!/bin/bash
+# Run every test and print one summary line "N passed, N failed, N skipped".
+# A test is an executable tests/<area>/t-*.sh or $UB_BUILD/tests/t-*.
+# It reports either through its exit code (0 pass, 77 skip, else fail) or
+# through result lines on stdout, one per sub-result:
+#   ok NAME
+#   not ok NAME: why
+#   skip NAME: reason
+# Usage: tests/run.sh [NAME-PATTERN...]   (patterns match the test file name)
+set -u
+top=${UB_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+build=${UB_BUILD:-$top/build}
+export UB_TOP=$top UB_BUILD=$build
+timeout_s=${UB_TEST_TIMEOUT:-900}
+logdir=$build/test-logs
+mkdir -p "$logdir"
+
+pass=0 fail=0 skip=0
+failed_names=()
+
+tests=$(ls "$top"/tests/*/t-*.sh "$build"/tests/t-* 2>/dev/null | sort)
+if [ $# -gt 0 ]; then
+	sel=
+	for t in $tests; do
+		for p in "$@"; do case $(basename "$t") in *$p*) sel="$sel $t"; break ;; esac; done
+	done
+	tests=$sel
+fi
+
+for t in $tests; do
+	[ -x "$t" ] || continue
+	name=$(basename "$t"); name=${name%.sh}
+	log=$logdir/$name.log
+	start=$(date +%s)
+	timeout -k 10 "$timeout_s" "$t" >"$log" 2>&1
+	rc=$?
+	secs=$(( $(date +%s) - start ))
+	n_ok=$(grep -c '^ok ' "$log") n_bad=$(grep -c '^not ok ' "$log") n_skip=$(grep -c '^skip ' "$log")
+	grep -E '^(ok|not ok|skip) ' "$log" | sed "s/^/  [$name] /"
+	if [ $((n_ok + n_bad + n_skip)) -gt 0 ]; then
+		pass=$((pass + n_ok)) fail=$((fail + n_bad)) skip=$((skip + n_skip))
+		if [ "$rc" != 0 ] && [ "$n_bad" = 0 ]; then
+			echo "  [$name] not ok: exited $rc after its results (log: $log)"
+			fail=$((fail + 1))
+		fi
+		[ "$n_bad" -gt 0 ] || [ "$rc" != 0 ] && failed_names+=("$name")
+	elif [ "$rc" = 0 ]; then
+		echo "  [$name] ok (${secs}s)"; pass=$((pass + 1))
+	elif [ "$rc" = 77 ]; then
+		echo "  [$name] skip: $(tail -n 1 "$log")"; skip=$((skip + 1))
+	else
+		[ "$rc" = 124 ] && echo "  [$name] not ok: timed out after ${timeout_s}s" ||
+			echo "  [$name] not ok: exit $rc"
+		tail -n 15 "$log" | sed 's/^/      /'
+		fail=$((fail + 1)); failed_names+=("$name")
+	fi
+done
+
+[ ${#failed_names[@]} -gt 0 ] && echo "failing: ${failed_names[*]} (logs in $logdir)"
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]

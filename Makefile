@@ -10,6 +10,7 @@
 # A fresh clone needs no preparation: config-host.mak is made on demand by
 # scripts/install-deps.sh and ./configure.
 
+.DEFAULT_GOAL := all
 TOP := $(CURDIR)
 B ?= $(TOP)/build
 SAN ?=

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * State shared by the engine's files.  engine.c is the fio glue; ring
+ * creation is ring_setup.c, target checks target_probe.c, and each optional
+ * feature (restrictions, passthrough, BPF chain) lives in its own file and
+ * is reached through the hooks declared at the bottom.
+ */
+#ifndef UB_ENGINE_H
+#define UB_ENGINE_H
+
+#include <stdbool.h>
+#include <liburing.h>
+
+#include "fio.h"
+#include "ioengine/ring_setup.h"
+
+/* Options, in fio's table layout: the first member is fio's pointer slot. */
+struct ub_options {
+	struct thread_data *td;
+	unsigned int hipri;
+	unsigned int hybrid_iopoll;
+	unsigned int sqthread_poll;
+	unsigned int sqthread_poll_cpu;
+	unsigned int sqthread_poll_cpu_set;
+	unsigned int sqpoll_idle;
+	unsigned int sqpoll_shared;
+	unsigned int fixedbufs;
+	unsigned int registerfiles;
+	unsigned int register_ring_fd;
+	unsigned int nonvectored;
+	unsigned int defer_taskrun;	/* UB_DEFER_* */
+	unsigned int restrict_ring;	/* restrict=1 */
+	unsigned int bpf_filter;
+	unsigned int passthru;
+	unsigned int bpf_chain;
+	unsigned int chain_len;
+};
+
+enum { UB_DEFER_AUTO = 0, UB_DEFER_OFF = 1, UB_DEFER_ON = 2 };
+
+struct ub_data {
+	struct io_uring ring;
+	bool ring_ready;
+	struct ub_ring_config cfg;
+	struct io_u **events;		/* completions reaped, handed out by ->event */
+	struct io_u **pending;		/* queued since the last commit */
+	unsigned int nr_pending;
+	struct io_u **io_us;		/* by io_u->index */
+	struct iovec *iovecs;		/* one per io_u: fixed buffers / vectored I/O */
+	int *fds;			/* registered files, indexed by f->engine_pos */
+	bool files_registered;
+	unsigned int depth;		/* fio's iodepth */
+	unsigned long long enter_calls;	/* io_uring_enter()s we caused */
+	char flags_str[160];
+};
+
+#define ub_err(td, fmt, ...)	log_err("uringbpf: " fmt "\n", ##__VA_ARGS__)
+
+#endif

@@ -59,6 +59,11 @@ asan-test-progs: $(TEST_PROGS)
 
 install: build-all install-engine install-tools
 
+# Fragments add their own lines: "install-tools:: FILE" and "uninstall::".
+install-tools::
+uninstall::
+.PHONY: install-tools
+
 clean:
 	rm -rf build build-asan
 

@@ -228,8 +228,7 @@ static int ub_post_init(struct thread_data *td)
 		td->o.disable_slat = 1;
 
 	ub_ring_flags_str(ud->ring.flags, ud->flags_str, sizeof(ud->flags_str));
-	log_info("uringbpf: %s: ring %u entries, flags %s%s%s%s\n", td->o.name,
-		 ud->ring.sq.ring_entries, ud->flags_str,
+	ub_info(td, "ring %u entries, flags %s%s%s%s", ud->ring.sq.ring_entries, ud->flags_str,
 		 o->fixedbufs ? ", fixed buffers" : "",
 		 o->registerfiles ? ", registered files" : "",
 		 ud->cfg.register_ring_fd ? ", registered ring fd" : "");

@@ -55,5 +55,11 @@ struct ub_data {
 };
 
 #define ub_err(td, fmt, ...)	log_err("uringbpf: " fmt "\n", ##__VA_ARGS__)
+/*
+ * Job-start and job-end facts go to the process's stderr: fio's log_info and
+ * log_err both write into --output (log_err too, as f_err = f_out there),
+ * which would corrupt JSON results.
+ */
+#define ub_info(td, fmt, ...)	fprintf(stderr, "uringbpf: %s: " fmt "\n", (td)->o.name, ##__VA_ARGS__)
 
 #endif

@@ -14,14 +14,23 @@ not_ok() { echo "not ok $*"; UB_FAILS=$((UB_FAILS + 1)); }
 skip() { echo "skip $*"; }
 finish() { [ "$UB_FAILS" = 0 ]; exit $?; }
 
-# A scratch directory removed at exit; on tmpfs when asked (memory-backed).
-ub_tmpdir() {
-	local d
-	d=$(mktemp -d "${1:-/tmp}/ub-test.XXXXXX")
-	# shellcheck disable=SC2064
-	trap "rm -rf '$d'" EXIT
-	echo "$d"
+# ub_at_exit CMD: run CMD when the test exits (hooks run last-in first-out).
+UB_EXIT_HOOKS=()
+ub_run_exit_hooks() {
+	local i
+	for ((i = ${#UB_EXIT_HOOKS[@]} - 1; i >= 0; i--)); do eval "${UB_EXIT_HOOKS[i]}"; done
 }
+trap ub_run_exit_hooks EXIT
+ub_at_exit() { UB_EXIT_HOOKS+=("$*"); }
+
+# ub_scratch_init [BASE]: set UB_SCRATCH to a fresh directory under BASE
+# (default /tmp; /dev/shm for memory-backed files), removed at exit.
+ub_scratch_init() {
+	UB_SCRATCH=$(mktemp -d "${1:-/tmp}/ub-test.XXXXXX")
+	ub_at_exit "rm -rf '$UB_SCRATCH'"
+}
+# Compatibility for $(ub_tmpdir): only creates; the caller removes it.
+ub_tmpdir() { mktemp -d "${1:-/tmp}/ub-test.XXXXXX"; }
 
 # Run fio (the one the engine is built against). Under check-asan the engine
 # is sanitized, so the ASan runtime must be loaded first into fio.
@@ -46,3 +55,27 @@ json_get() {
 
 # expect_eq NAME GOT WANT
 expect_eq() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1: got '$2', want '$3'"; fi; }
+
+# ub_loopdev SIZE: a loop device over a sparse image in $UB_SCRATCH (O_DIRECT
+# capable), detached at exit. Call it directly (not in $(...)): it sets UB_LOOP.
+UB_LOOPS=()
+ub_loopdev() {
+	local img dev
+	img=$(mktemp "${UB_SCRATCH:-/tmp}/ub-loop.XXXXXX")
+	truncate -s "$1" "$img"
+	dev=$(losetup -f --show --direct-io=on "$img") || return 1
+	UB_LOOPS+=("$dev:$img")
+	[ ${#UB_LOOPS[@]} = 1 ] && ub_at_exit ub_cleanup_loops
+	UB_LOOP=$dev
+}
+ub_cleanup_loops() {
+	local l
+	for l in "${UB_LOOPS[@]}"; do
+		umount "${l%%:*}" 2>/dev/null
+		losetup -d "${l%%:*}" 2>/dev/null
+		rm -f "${l#*:}"
+	done
+}
+
+# fio_json_ok FILE: the job JSON shows no error; prints the error otherwise.
+fio_json_err() { sqlite3 :memory: "select coalesce(sum(json_extract(value,'\$.error')),-1) from json_each(json_extract(readfile('$1'),'\$.jobs'));"; }

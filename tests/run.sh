@@ -32,7 +32,9 @@ for t in $tests; do
 	name=$(basename "$t"); name=${name%.sh}
 	log=$logdir/$name.log
 	start=$(date +%s)
-	timeout -k 10 "$timeout_s" "$t" >"$log" 2>&1
+	# Each test runs in its own directory: fio leaves verify state files in cwd.
+	mkdir -p "$build/test-cwd/$name"
+	(cd "$build/test-cwd/$name" && timeout -k 10 "$timeout_s" "$t") >"$log" 2>&1
 	rc=$?
 	secs=$(( $(date +%s) - start ))
 	n_ok=$(grep -c '^ok ' "$log") n_bad=$(grep -c '^not ok ' "$log") n_skip=$(grep -c '^skip ' "$log")

@@ -59,6 +59,11 @@ asan-test-progs: $(TEST_PROGS)
 
 install: build-all install-engine install-tools
 
+# The main job: the seed-table sweep on the default target, into
+# results/results.db, with a graph and a table (scripts/demo --help).
+demo: install
+	scripts/demo $(DEMO_ARGS)
+
 # Fragments add their own lines: "install-tools:: FILE" and "uninstall::".
 install-tools::
 uninstall::

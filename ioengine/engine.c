@@ -278,28 +278,22 @@ static enum fio_q_status ub_queue(struct thread_data *td, struct io_u *io_u)
 
 	fio_ro_check(td, io_u);
 
+	if (io_u->ddir != DDIR_READ && io_u->ddir != DDIR_WRITE &&
+	    io_u->ddir != DDIR_SYNC && io_u->ddir != DDIR_DATASYNC) {
+		io_u->error = EINVAL;
+		return FIO_Q_COMPLETED;
+	}
 	sqe = io_uring_get_sqe(&ud->ring);
 	if (!sqe)
 		return FIO_Q_BUSY;	/* cannot happen: the ring holds iodepth */
 
-	switch (io_u->ddir) {
-	case DDIR_READ:
-	case DDIR_WRITE:
+	if (io_u->ddir == DDIR_READ || io_u->ddir == DDIR_WRITE) {
 		ub_prep_rw(td, o, sqe, io_u);
-		break;
-	case DDIR_SYNC:
-	case DDIR_DATASYNC:
+	} else {
 		io_uring_prep_fsync(sqe, ud->files_registered ? (int)f->engine_pos : f->fd,
 				    io_u->ddir == DDIR_DATASYNC ? IORING_FSYNC_DATASYNC : 0);
 		if (ud->files_registered)
 			sqe->flags |= IOSQE_FIXED_FILE;
-		break;
-	default:
-		io_u->error = EINVAL;
-		io_uring_prep_nop(sqe);	/* keep the SQ consistent; reported as completed */
-		io_uring_sqe_set_data(sqe, NULL);
-		ud->pending[ud->nr_pending++] = io_u;
-		return FIO_Q_COMPLETED;
 	}
 	io_uring_sqe_set_data(sqe, io_u);
 	ud->pending[ud->nr_pending++] = io_u;
@@ -325,17 +319,24 @@ static void ub_mark_issued(struct thread_data *td, struct ub_data *ud)
 	ud->nr_pending = 0;
 }
 
-static int ub_commit(struct thread_data *td)
+/*
+ * Submit the pending SQEs and wait for wait_nr completions in one
+ * io_uring_enter.  With SQPOLL, liburing enters the kernel only to wake a
+ * sleeping SQ thread.
+ */
+static int ub_submit(struct thread_data *td, struct ub_data *ud, unsigned int wait_nr)
 {
-	struct ub_data *ud = td->io_ops_data;
+	unsigned int submitted = ud->nr_pending;
 	int ret;
 
-	if (!ud->nr_pending)
-		return 0;
+	ub_mark_issued(td, ud);
+	ud->deferred_submit = false;
 	for (;;) {
-		/* With SQPOLL, liburing enters the kernel only to wake a sleeping SQ thread. */
-		ret = io_uring_submit(&ud->ring);
-		if (ret >= 0)
+		ret = wait_nr ? io_uring_submit_and_wait(&ud->ring, wait_nr)
+			      : io_uring_submit(&ud->ring);
+		if (!(ud->ring.flags & IORING_SETUP_SQPOLL) || wait_nr)
+			ud->enter_calls++;
+		if (ret >= 0 || ret == -ETIME)
 			break;
 		if (ret == -EINTR)
 			continue;
@@ -344,13 +345,30 @@ static int ub_commit(struct thread_data *td)
 			io_uring_get_events(&ud->ring);
 			continue;
 		}
-		td_verror(td, -ret, "io_uring_submit");
+		td_verror(td, -ret, "io_uring_enter");
 		return ret;
 	}
-	if (!(ud->ring.flags & IORING_SETUP_SQPOLL) || io_uring_sq_ready(&ud->ring) == 0)
-		ud->enter_calls++;
-	ub_mark_issued(td, ud);
+	ud->inflight += submitted;
 	return 0;
+}
+
+static int ub_commit(struct thread_data *td)
+{
+	struct ub_data *ud = td->io_ops_data;
+
+	if (!ud->nr_pending)
+		return 0;
+	/*
+	 * A full queue means fio's next call is ->getevents (its io_u freelist
+	 * is empty), so submit there: submit and wait become one syscall
+	 * instead of two.  SQPOLL needs no syscall to submit at all.
+	 */
+	if (!(ud->ring.flags & IORING_SETUP_SQPOLL) &&
+	    ud->inflight + ud->nr_pending >= ud->depth) {
+		ud->deferred_submit = true;
+		return 0;
+	}
+	return ub_submit(td, ud, 0);
 }
 
 static void ub_complete_one(struct ub_options *o, struct io_u *io_u, int res)
@@ -367,7 +385,7 @@ static void ub_complete_one(struct ub_options *o, struct io_u *io_u, int res)
 	}
 }
 
-/* Move up to max CQEs into ud->events; returns how many. */
+/* Move up to max - have CQEs into ud->events[have...]; returns how many. */
 static unsigned int ub_reap(struct thread_data *td, struct ub_data *ud,
 			    unsigned int have, unsigned int max)
 {
@@ -380,13 +398,11 @@ static unsigned int ub_reap(struct thread_data *td, struct ub_data *ud,
 
 		if (have + n == max)
 			break;
-		n++;
-		if (!io_u)
-			continue;
 		ub_complete_one(o, io_u, cqe->res);
-		ud->events[have + n - 1] = io_u;
+		ud->events[have + n++] = io_u;
 	}
 	io_uring_cq_advance(&ud->ring, n);
+	ud->inflight -= n;
 	return n;
 }
 
@@ -394,26 +410,27 @@ static int ub_getevents(struct thread_data *td, unsigned int min, unsigned int m
 			const struct timespec *t)
 {
 	struct ub_data *ud = td->io_ops_data;
-	bool sqpoll = ud->ring.flags & IORING_SETUP_SQPOLL;
+	bool spin = (ud->ring.flags & (IORING_SETUP_SQPOLL | IORING_SETUP_IOPOLL)) == IORING_SETUP_SQPOLL;
+	bool must_enter = ud->ring.flags & (IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_IOPOLL);
 	unsigned int events = 0;
 	int ret;
 
+	if (ud->deferred_submit) {
+		ret = ub_submit(td, ud, min);
+		if (ret)
+			return ret;
+	}
 	for (;;) {
 		events += ub_reap(td, ud, events, max);
-		if (events >= min && (events || !min))
-			return events;
-		if (!min && !(ud->ring.flags & (IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_IOPOLL)))
+		if (events >= min && (events || !min || !must_enter))
 			return events;
 		/*
 		 * SQPOLL without IOPOLL: completions arrive without our help, so
 		 * spin on the CQ instead of a syscall per batch (as fio's engine).
 		 */
-		if (sqpoll && !(ud->ring.flags & IORING_SETUP_IOPOLL) && min) {
-			io_uring_cqe_peek_spin:
-			if (!io_uring_cq_ready(&ud->ring)) {
+		if (spin) {
+			while (!io_uring_cq_ready(&ud->ring))
 				__asm__ __volatile__("pause" ::: "memory");
-				goto io_uring_cqe_peek_spin;
-			}
 			continue;
 		}
 		ret = io_uring_submit_and_wait(&ud->ring, min > events ? min - events : 0);

@@ -50,6 +50,8 @@ struct ub_data {
 	int *fds;			/* registered files, indexed by f->engine_pos */
 	bool files_registered;
 	unsigned int depth;		/* fio's iodepth */
+	unsigned int inflight;		/* submitted, not yet reaped */
+	bool deferred_submit;		/* pending SQEs go in with the next wait */
 	unsigned long long enter_calls;	/* io_uring_enter()s we caused */
 	char flags_str[160];
 };

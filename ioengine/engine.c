@@ -349,6 +349,7 @@ static int ub_submit(struct thread_data *td, struct ub_data *ud, unsigned int wa
 		return ret;
 	}
 	ud->inflight += submitted;
+	ud->submitted_total += submitted;
 	return 0;
 }
 
@@ -479,6 +480,10 @@ static void ub_cleanup(struct thread_data *td)
 
 	if (!ud)
 		return;
+	if (ud->submitted_total)
+		ub_info(td, "%llu I/Os, %llu io_uring_enter calls (%.3f per I/O)",
+			ud->submitted_total, ud->enter_calls,
+			(double)ud->enter_calls / ud->submitted_total);
 	if (ud->files_registered) {
 		for_each_file(td, f, i)
 			close(ud->fds[i]);

@@ -53,6 +53,7 @@ struct ub_data {
 	unsigned int inflight;		/* submitted, not yet reaped */
 	bool deferred_submit;		/* pending SQEs go in with the next wait */
 	unsigned long long enter_calls;	/* io_uring_enter()s we caused */
+	unsigned long long submitted_total;
 	char flags_str[160];
 };
 

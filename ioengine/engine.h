@@ -23,6 +23,7 @@ struct ub_options {
 	unsigned int sqthread_poll_cpu;
 	unsigned int sqthread_poll_cpu_set;
 	unsigned int sqpoll_idle;
+	unsigned int sqpoll_spin_us;	/* SQPOLL: spin this long on the CQ, then sleep in the kernel */
 	unsigned int sqpoll_shared;
 	unsigned int fixedbufs;
 	unsigned int registerfiles;
@@ -34,6 +35,7 @@ struct ub_options {
 	unsigned int passthru;
 	unsigned int bpf_chain;
 	unsigned int chain_len;
+	char *bpf_chain_obj;		/* bpf_chain=1: load this object, not the built-in one */
 };
 
 enum { UB_DEFER_AUTO = 0, UB_DEFER_OFF = 1, UB_DEFER_ON = 2 };
@@ -52,8 +54,17 @@ struct ub_data {
 	unsigned int depth;		/* fio's iodepth */
 	unsigned int inflight;		/* submitted, not yet reaped */
 	bool deferred_submit;		/* pending SQEs go in with the next wait */
+	/* The ring's mode, read on every I/O: set once in post_init. */
+	bool defer_when_full;		/* iodepth 1, no SQPOLL: submit with the wait */
+	bool sqpoll_spin;		/* SQPOLL without IOPOLL: spin, then sleep */
+	bool must_enter;		/* DEFER_TASKRUN/IOPOLL: CQEs appear only in io_uring_enter */
+	bool passthru;			/* passthru=1: CQE res is an NVMe status */
+	unsigned int cqe_shift;		/* 1 with CQE32 */
 	unsigned long long enter_calls;	/* io_uring_enter()s we caused */
+	unsigned long long spin_ns;	/* sqpoll_spin_us in ns; SQPOLL without IOPOLL only */
 	unsigned long long submitted_total;
+	struct ub_chain *chain;		/* chain_len>0: ioengine/bpf_chain.c */
+	struct ub_features *feat;	/* restrict/bpf_filter/sqpoll_shared/passthru: engine_features.c */
 	char flags_str[160];
 };
 

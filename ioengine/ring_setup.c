@@ -155,6 +155,7 @@ const char *ub_ring_flags_str(unsigned int flags, char *buf, size_t len)
 		{ IORING_SETUP_CQE32, "CQE32" },
 		{ IORING_SETUP_R_DISABLED, "R_DISABLED" },
 		{ IORING_SETUP_CQSIZE, "CQSIZE" },
+		{ IORING_SETUP_NO_SQARRAY, "NO_SQARRAY" },	/* liburing sets it where the kernel has it */
 	};
 	size_t i, used = 0;
 

@@ -72,12 +72,14 @@ build_liburing() {
 
 build_libbpf() {
 	src=$(unpack libbpf)
-	stamp="$DEPS/stamp-$(basename "$src")"
+	stamp="$DEPS/stamp-$(basename "$src")-pic"
 	[ -f "$stamp" ] && return 0
 	log "building $(basename "$src")"
+	# -fPIC: the static library is linked into the engine, a shared object.
+	rm -rf "$DEPS/build/libbpf"
 	mkdir -p "$DEPS/build/libbpf"
 	make -s -j"$(nproc)" -C "$src/src" BUILD_STATIC_ONLY=1 OBJDIR="$DEPS/build/libbpf" \
-		PREFIX="$PREFIX_DEPS" LIBDIR="$PREFIX_DEPS/lib" install >/dev/null
+		EXTRA_CFLAGS=-fPIC PREFIX="$PREFIX_DEPS" LIBDIR="$PREFIX_DEPS/lib" install >/dev/null
 	touch "$stamp"
 }
 

@@ -32,17 +32,26 @@ ub_scratch_init() {
 # Compatibility for $(ub_tmpdir): only creates; the caller removes it.
 ub_tmpdir() { mktemp -d "${1:-/tmp}/ub-test.XXXXXX"; }
 
-# Run fio (the one the engine is built against). Under check-asan the engine
-# is sanitized, so the ASan runtime must be loaded first into fio.
-ub_fio() {
-	if [ -n "${UB_ASAN:-}" ]; then
-		ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0} \
-		LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)" \
-			"$UB_FIO" "$@"
-	else
-		"$UB_FIO" "$@"
+# ub_fio_bin: the path of the fio to exec (the one the engine is built
+# against).  Under check-asan the engine is sanitized, so the ASan runtime
+# must be loaded first into fio: then it is a wrapper script that does that,
+# for tests that hand fio's path to another program (sweep, bench, timeout).
+ub_fio_bin() {
+	if [ -z "${UB_ASAN:-}" ]; then echo "$UB_FIO"; return; fi
+	local w=$UB_BUILD/fio-asan
+	if [ ! -x "$w" ]; then
+		cat >"$w.$$" <<EOW
+#!/bin/sh
+ASAN_OPTIONS=\${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0} \\
+LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)" exec "$UB_FIO" "\$@"
+EOW
+		chmod +x "$w.$$" && mv "$w.$$" "$w"
 	fi
+	echo "$w"
 }
+
+# ub_fio ARGS...: run that fio.
+ub_fio() { "$(ub_fio_bin)" "$@"; }
 
 # ub_fio_engine ARGS...: fio with our engine by absolute path.
 ub_fio_engine() { ub_fio --ioengine="external:$UB_ENGINE" "$@"; }

@@ -12,7 +12,7 @@ expect_refusal() {
 	local name=$1 want=$2; shift 2
 	local start=$SECONDS rc target=(--filename="$f")
 	case " $* " in *" --filename="*|*" --directory="*) target=() ;; esac
-	timeout 20 bash -c "$(declare -f ub_fio ub_fio_engine); UB_FIO='$UB_FIO' UB_ENGINE='$UB_ENGINE' UB_ASAN='${UB_ASAN:-}' ub_fio_engine \"\$@\"" _ \
+	timeout 20 "$(ub_fio_bin)" --ioengine="external:$UB_ENGINE" \
 		"${base[@]}" "${target[@]}" "$@" >"$UB_SCRATCH/$name.log" 2>&1
 	rc=$?
 	if [ "$rc" = 124 ]; then not_ok "$name: hung (killed after 20 s)"; return; fi

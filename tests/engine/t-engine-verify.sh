@@ -14,6 +14,8 @@ mkfs.ext4 -q -F "$loop" && mkdir -p "$UB_SCRATCH/ext4" && mount "$loop" "$UB_SCR
 modes=(
 	"interrupt:"
 	"sqpoll:--sqthread_poll=1"
+	"sqpoll-sleep:--sqthread_poll=1 --sqpoll_spin_us=0"
+	"sqpoll-spin:--sqthread_poll=1 --sqpoll_spin_us=1000000"
 	"fixed:--fixedbufs=1 --registerfiles=1"
 	"ringfd:--register_ring_fd=1 --fixedbufs=1"
 	"no-defer:--defer_taskrun=0"

@@ -1,0 +1,626 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The dependent-read chain workload (chain_len=N).
+ *
+ * One fio I/O is one lookup: chain_len reads of bs bytes, the first at the
+ * io_u's offset, each next one at the block named by the previous block's
+ * header (bpf/chain.h; files written by uringbpf-mkchain).  fio counts the
+ * lookup as one I/O of bs bytes, and the io_u's buffer ends up holding the
+ * lookup's final block; the per-read counts are printed at job end.
+ *
+ * bpf_chain=0: the chain runs here, in user space: a completed read is
+ * parsed, the next read queued, and submitted with the next wait (one
+ * io_uring_enter per step, iodepth lookups in flight).
+ * bpf_chain=1: the chain runs in the io_uring BPF loop (bpf/chain.bpf.c);
+ * this file only starts lookups and collects finished ones through the
+ * registered memory region, and calls io_uring_enter to run the loop.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+
+#include "ioengine/bpf_chain.h"
+#include "ioengine/bpf_loader.h"
+#include "bpf/chain.h"
+
+struct ub_chain_lookup {
+	__u64 start;		/* first block */
+	__u64 block;		/* block of the read in flight (user-space path) */
+	unsigned int left;	/* reads still to issue (user-space path) */
+};
+
+struct ub_chain {
+	bool bpf;		/* bpf_chain=1 */
+	unsigned int len;	/* chain_len */
+	unsigned int bs;
+	unsigned int depth;
+	struct ub_chain_lookup *lk;	/* by io_u->index */
+	struct io_u **pending;		/* queued since the last submission */
+	unsigned int nr_pending;
+	unsigned int outstanding;	/* lookups queued, not yet handed back to fio */
+	unsigned int unsubmitted;	/* user-space path: SQEs not yet submitted */
+
+	/* bpf_chain=1 */
+	struct ub_bpf_loop *loop;
+	struct ub_chain_shared *sh;	/* the registered region */
+	size_t region_size;
+
+	/* what the job-end line reports */
+	unsigned long long lookups, failed, reads, enters;
+	__u64 digest;
+	struct rusage ru0;
+	bool ru0_valid;
+	bool reported_bad;
+};
+
+static char errbuf[1024];
+
+static void log_libbpf_line(const char *line, void *arg)
+{
+	log_err("uringbpf: %s\n", line);
+}
+
+static unsigned int roundup_pow2(unsigned int v)
+{
+	unsigned int p = 1;
+
+	while (p < v)
+		p <<= 1;
+	return p;
+}
+
+int ub_chain_init(struct thread_data *td, struct ub_data *ud)
+{
+	struct ub_options *o = td->eo;
+	struct ub_chain *ch;
+	unsigned int bs = td->o.min_bs[DDIR_READ];
+	int ret;
+
+	if (!o->chain_len) {
+		if (o->bpf_chain) {
+			ub_err(td, "bpf_chain=1 needs chain_len=N (N>=1 dependent reads per lookup) "
+			       "and a file written by uringbpf-mkchain");
+			return 1;
+		}
+		return 0;
+	}
+	if (o->bpf_chain_obj && !o->bpf_chain) {
+		ub_err(td, "bpf_chain_obj= is for bpf_chain=1");
+		return 1;
+	}
+	if (td_write(td)) {
+		ub_err(td, "chain_len=%u: a lookup is a chain of reads; use rw=read or rw=randread",
+		       o->chain_len);
+		return 1;
+	}
+	if (bs != td->o.max_bs[DDIR_READ]) {
+		ub_err(td, "chain_len=%u: each read is one chain block: use one bs (the chain "
+		       "file's block size, uringbpf-mkchain -b), not a range", o->chain_len);
+		return 1;
+	}
+	if (bs < 64) {
+		ub_err(td, "chain_len=%u: bs=%u is smaller than a chain block header; use bs>=64",
+		       o->chain_len, bs);
+		return 1;
+	}
+	if (o->fixedbufs) {
+		ub_err(td, "chain_len=%u reads with IORING_OP_READ into each io_u's buffer; "
+		       "fixedbufs=1 is not supported with it", o->chain_len);
+		return 1;
+	}
+	if (o->passthru) {
+		ub_err(td, "chain_len=%u reads through the file system or block layer; "
+		       "passthru=1 is not supported with it", o->chain_len);
+		return 1;
+	}
+	if (o->bpf_chain && td->o.iodepth > UB_CHAIN_MAX_SLOTS) {
+		ub_err(td, "bpf_chain=1 keeps at most %u lookups in flight; use iodepth<=%u",
+		       UB_CHAIN_MAX_SLOTS, UB_CHAIN_MAX_SLOTS);
+		return 1;
+	}
+
+	ch = calloc(1, sizeof(*ch));
+	if (!ch)
+		return 1;
+	ud->chain = ch;
+	ch->bpf = o->bpf_chain;
+	ch->len = o->chain_len;
+	ch->bs = bs;
+	ch->depth = td->o.iodepth;
+	ch->lk = calloc(ch->depth, sizeof(*ch->lk));
+	ch->pending = calloc(ch->depth, sizeof(*ch->pending));
+	if (!ch->lk || !ch->pending)
+		return 1;
+	if (!ch->bpf)
+		return 0;
+
+	/* Parse the object first: a broken object is reported on any kernel. */
+	ret = ub_bpf_loop_open(&ch->loop, o->bpf_chain_obj, errbuf, sizeof(errbuf));
+	if (!ret)
+		ret = ub_bpf_loop_probe(errbuf, sizeof(errbuf));
+	if (ret) {
+		ub_err(td, "%s", errbuf);
+		ub_bpf_loop_log(log_libbpf_line, NULL);
+		return 1;
+	}
+	return 0;
+}
+
+/* The registered region: shared header, then one block buffer per slot. */
+static int loop_setup(struct thread_data *td, struct ub_data *ud, struct ub_chain *ch)
+{
+	struct io_uring *ring = &ud->ring;
+	struct io_uring_region_desc rd;
+	struct io_uring_mem_region_reg mr;
+	struct ub_chain_cfg cfg;
+	unsigned int slots = roundup_pow2(ch->depth);
+	size_t page = 4096;
+	void *mem;
+	int ret;
+
+	if (ring->flags & (IORING_SETUP_SQE128 | IORING_SETUP_CQE32)) {
+		ub_err(td, "bpf_chain=1: the loop program writes 64-byte SQEs; this ring has "
+		       "SQE128/CQE32");
+		return 1;
+	}
+	if (ring->sq.ring_ptr != ring->cq.ring_ptr) {
+		ub_err(td, "bpf_chain=1: the kernel maps the SQ and CQ rings apart "
+		       "(no IORING_FEAT_SINGLE_MMAP); the io_uring BPF loop needs a newer kernel");
+		return 1;
+	}
+	ch->region_size = (UB_CHAIN_DATA_OFF + (size_t)slots * ch->bs + page - 1) & ~(page - 1);
+	mem = mmap(NULL, ch->region_size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (mem == MAP_FAILED) {
+		ub_err(td, "bpf_chain=1: cannot map %zu bytes for the chain region: %s",
+		       ch->region_size, strerror(errno));
+		return 1;
+	}
+	ch->sh = mem;
+	ch->sh->version = UB_CHAIN_VERSION;
+
+	memset(&rd, 0, sizeof(rd));
+	memset(&mr, 0, sizeof(mr));
+	rd.user_addr = (uintptr_t)mem;
+	rd.size = ch->region_size;
+	rd.flags = IORING_MEM_REGION_TYPE_USER;
+	mr.region_uptr = (uintptr_t)&rd;
+	ret = io_uring_register_region(ring, &mr);
+	if (ret < 0) {
+		ub_err(td, "bpf_chain=1: the kernel refused to register the chain's memory region "
+		       "(IORING_REGISTER_MEM_REGION, %zu bytes): %s", ch->region_size,
+		       strerror(-ret));
+		td_verror(td, -ret, "io_uring_register_region");
+		return 1;
+	}
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.region_uaddr = (uintptr_t)mem;
+	cfg.region_size = ch->region_size;
+	cfg.bsize = ch->bs;
+	cfg.slot_mask = slots - 1;
+	cfg.sq_entries = ring->sq.ring_entries;
+	cfg.cq_entries = ring->cq.ring_entries;
+	cfg.sq_tail_off = (char *)ring->sq.ktail - (char *)ring->sq.ring_ptr;
+	cfg.cq_head_off = (char *)ring->cq.khead - (char *)ring->cq.ring_ptr;
+	cfg.cq_tail_off = (char *)ring->cq.ktail - (char *)ring->cq.ring_ptr;
+	cfg.cqes_off = (char *)ring->cq.cqes - (char *)ring->cq.ring_ptr;
+
+	ret = ub_bpf_loop_attach(ch->loop, ring->ring_fd, &cfg, errbuf, sizeof(errbuf));
+	if (ret) {
+		ub_err(td, "%s", errbuf);
+		ub_bpf_loop_log(log_libbpf_line, NULL);
+		td_verror(td, -ret, "bpf_chain attach");
+		return 1;
+	}
+	ub_info(td, "bpf_chain=1: io_uring BPF loop attached (chain_len=%u, bs=%u, %u slots, "
+		"region %zu KiB)", ch->len, ch->bs, slots, ch->region_size >> 10);
+	return 0;
+}
+
+int ub_chain_post_init(struct thread_data *td, struct ub_data *ud)
+{
+	struct ub_chain *ch = ud->chain;
+
+	if (!ch)
+		return 0;
+	if (ch->bpf && loop_setup(td, ud, ch))
+		return 1;
+	if (!ch->bpf)
+		ub_info(td, "chain_len=%u, bs=%u: each lookup's reads are chained in user space "
+			"(bpf_chain=0)", ch->len, ch->bs);
+	ch->ru0_valid = !getrusage(RUSAGE_THREAD, &ch->ru0);
+	return 0;
+}
+
+/* ---- shared by both paths ---- */
+
+static const char *bad_reason(int bad)
+{
+	switch (bad) {
+	case UB_CHAIN_BAD_MAGIC: return "it has no chain header (wrong magic)";
+	case UB_CHAIN_BAD_CHECK: return "its header is damaged (checksum)";
+	case UB_CHAIN_BAD_SELF: return "it holds the header of another block";
+	case UB_CHAIN_BAD_SIZE: return "it was written for another block size";
+	case UB_CHAIN_BAD_NEXT: return "it points past the end of the chain";
+	}
+	return "its header is wrong";
+}
+
+static void report_bad(struct thread_data *td, struct ub_chain *ch, struct io_u *io_u,
+		       __u64 block, int bad)
+{
+	if (ch->reported_bad)
+		return;
+	ch->reported_bad = true;
+	ub_err(td, "chain: block %llu (offset %llu) of %s is not a valid chain block: %s; "
+	       "write the file with uringbpf-mkchain -b %u FILE SIZE and read it with bs=%u",
+	       (unsigned long long)block, (unsigned long long)block * ch->bs,
+	       io_u->file->file_name, bad_reason(bad), ch->bs, ch->bs);
+}
+
+/*
+ * A lookup ends: res is 0 (the last read completed), a read's -errno, or
+ * -EBADMSG with bad saying which check block failed.
+ */
+static void lookup_done(struct thread_data *td, struct ub_chain *ch, struct io_u *io_u,
+			int res, __u64 block, int bad)
+{
+	struct ub_chain_lookup *lk = &ch->lk[io_u->index];
+
+	if (!res) {
+		bad = ub_chain_block_verify(io_u->xfer_buf, block, ch->bs);
+		if (bad)
+			res = -EBADMSG;
+	}
+	if (res == -EBADMSG && bad)
+		report_bad(td, ch, io_u, block, bad);
+	else if (res == -EIO && !ch->reported_bad) {
+		ch->reported_bad = true;
+		ub_err(td, "chain: short read of block %llu of %s: the file is shorter than "
+		       "the chain (size= beyond the file written by uringbpf-mkchain?)",
+		       (unsigned long long)block, io_u->file->file_name);
+	}
+	if (res) {
+		io_u->error = -res;
+		ch->failed++;
+	} else {
+		io_u->error = 0;
+		ch->lookups++;
+		ch->digest ^= ub_chain_digest_term(lk->start, block);
+	}
+	ch->outstanding--;
+}
+
+/* Issue time is stamped when a lookup's first read really goes to the kernel. */
+static void mark_issued(struct thread_data *td, struct ub_chain *ch)
+{
+	struct timespec now;
+	unsigned int i;
+
+	if (fio_fill_issue_time(td)) {
+		fio_gettime(&now, NULL);
+		for (i = 0; i < ch->nr_pending; i++) {
+			ch->pending[i]->issue_time = now;
+			io_u_queued(td, ch->pending[i]);
+		}
+		if (td->o.read_iolog_file)
+			td->last_issue = now;
+	}
+	io_u_mark_submit(td, ch->nr_pending);
+	ch->nr_pending = 0;
+}
+
+/* ---- bpf_chain=0: the chain in user space ---- */
+
+static void user_queue_read(struct ub_data *ud, struct ub_chain *ch, struct io_u *io_u)
+{
+	struct ub_chain_lookup *lk = &ch->lk[io_u->index];
+	struct fio_file *f = io_u->file;
+	struct io_uring_sqe *sqe;
+
+	/*
+	 * Each lookup holds at most one SQE and the SQ holds iodepth, but with
+	 * SQPOLL the kernel thread moves the SQ head only after its whole batch,
+	 * so a completion can be seen before its SQE slot is given back.
+	 */
+	while (!(sqe = io_uring_get_sqe(&ud->ring))) {
+		io_uring_sqring_wait(&ud->ring);
+		ch->enters++;
+	}
+	io_uring_prep_read(sqe, ud->files_registered ? (int)f->engine_pos : f->fd,
+			   io_u->xfer_buf, ch->bs, lk->block * ch->bs);
+	if (ud->files_registered)
+		sqe->flags |= IOSQE_FIXED_FILE;
+	io_uring_sqe_set_data(sqe, io_u);
+	lk->left--;
+	ch->unsubmitted++;
+	ch->reads++;
+}
+
+static int user_submit(struct thread_data *td, struct ub_data *ud, struct ub_chain *ch,
+		       unsigned int wait_nr)
+{
+	struct io_uring *ring = &ud->ring;
+	bool sqpoll = ring->flags & IORING_SETUP_SQPOLL;
+	int ret;
+
+	for (;;) {
+		/* With SQPOLL, liburing enters the kernel only to wait or to wake the thread. */
+		bool enters = !sqpoll || wait_nr ||
+			      (IO_URING_READ_ONCE(*ring->sq.kflags) & IORING_SQ_NEED_WAKEUP);
+
+		ret = wait_nr ? io_uring_submit_and_wait(ring, wait_nr) : io_uring_submit(ring);
+		ch->enters += enters;
+		if (ret >= 0 || ret == -ETIME)
+			break;
+		if (ret == -EINTR)
+			continue;
+		if (ret == -EAGAIN || ret == -EBUSY) {
+			io_uring_get_events(ring);
+			ch->enters++;
+			continue;
+		}
+		td_verror(td, -ret, "io_uring_enter");
+		return ret;
+	}
+	ch->unsubmitted = 0;
+	return 0;
+}
+
+/*
+ * Take completions: an intermediate block is parsed and its successor's
+ * read queued (submitted with the next io_uring_enter); a finished lookup
+ * goes to ud->events, at most max in all.
+ */
+static unsigned int user_reap(struct thread_data *td, struct ub_data *ud, struct ub_chain *ch,
+			      unsigned int have, unsigned int max)
+{
+	struct io_uring_cqe *cqe;
+	unsigned int head, seen = 0, n = 0;
+
+	io_uring_for_each_cqe(&ud->ring, head, cqe) {
+		struct io_u *io_u = io_uring_cqe_get_data(cqe);
+		struct ub_chain_lookup *lk = &ch->lk[io_u->index];
+		int res = cqe->res, bad = 0;
+
+		if (res == (int)ch->bs && lk->left) {
+			const struct ub_chain_block *blk = io_u->xfer_buf;
+
+			bad = ub_chain_block_verify(blk, lk->block, ch->bs);
+			if (!bad) {
+				lk->block = blk->next;
+				user_queue_read(ud, ch, io_u);
+				seen++;
+				continue;
+			}
+		}
+		if (have + n == max)
+			break;
+		if (res >= 0 && res != (int)ch->bs)
+			res = -EIO;
+		else if (bad)
+			res = -EBADMSG;
+		else if (res > 0)
+			res = 0;
+		lookup_done(td, ch, io_u, res, lk->block, bad);
+		ud->events[have + n++] = io_u;
+		seen++;
+	}
+	io_uring_cq_advance(&ud->ring, seen);
+	return n;
+}
+
+static int user_getevents(struct thread_data *td, struct ub_data *ud, struct ub_chain *ch,
+			  unsigned int min, unsigned int max)
+{
+	unsigned int n = 0;
+	int ret;
+
+	for (;;) {
+		n += user_reap(td, ud, ch, n, max);
+		if (n >= min)
+			break;
+		/* Submit the chained reads and wait: one io_uring_enter per step. */
+		ret = user_submit(td, ud, ch, 1);
+		if (ret)
+			return ret;
+	}
+	if (!min && ch->unsubmitted) {
+		ret = user_submit(td, ud, ch, 0);
+		if (ret)
+			return ret;
+	}
+	return n;
+}
+
+/* ---- bpf_chain=1: the chain in the io_uring BPF loop ---- */
+
+/* Run the loop until want finished lookups wait in done_q (0: one step). */
+static int loop_enter(struct thread_data *td, struct ub_data *ud, struct ub_chain *ch,
+		      unsigned int want)
+{
+	struct io_uring *ring = &ud->ring;
+	unsigned int flags = IORING_ENTER_GETEVENTS |
+			     (ring->int_flags & IORING_ENTER_REGISTERED_RING);
+	int ret;
+
+	ch->sh->want = want;
+	do {
+		ret = io_uring_enter(ring->enter_ring_fd, 0, 0, flags, NULL);
+		ch->enters++;
+	} while (ret == -EINTR);
+	if (ret < 0) {
+		ub_err(td, "bpf_chain=1: io_uring_enter on the ring with the BPF loop failed: %s",
+		       strerror(-ret));
+		td_verror(td, -ret, "io_uring_enter");
+		return ret;
+	}
+	if (ch->sh->error) {
+		ret = ch->sh->error;
+		ub_err(td, "bpf_chain=1: the BPF loop stopped: %s%s", strerror(-ret),
+		       ret == -EFAULT ? " (it could not map the SQ or CQ region)" :
+		       ret == -EDEADLK ? " (asked to wait with nothing in flight)" :
+		       " (from bpf_io_uring_submit_sqes)");
+		td_verror(td, -ret, "io_uring BPF loop");
+		return ret;
+	}
+	if (!ch->sh->steps) {
+		ub_err(td, "bpf_chain=1: io_uring_enter returned but loop_step never ran to its "
+		       "end: the program could not get the chain region (%zu bytes) from the ring",
+		       ch->region_size);
+		td_verror(td, EFAULT, "io_uring BPF loop");
+		return -EFAULT;
+	}
+	return 0;
+}
+
+static unsigned int loop_take(struct thread_data *td, struct ub_data *ud, struct ub_chain *ch,
+			      unsigned int have, unsigned int max)
+{
+	struct ub_chain_shared *sh = ch->sh;
+	unsigned int n = 0;
+
+	while (sh->done_head != sh->done_tail && have + n < max) {
+		struct ub_chain_done *d = &sh->done_q[sh->done_head & (UB_CHAIN_MAX_SLOTS - 1)];
+		struct ub_chain_slot *s = &sh->slots[d->slot];
+		struct io_u *io_u = ud->io_us[d->slot];
+
+		lookup_done(td, ch, io_u, d->res, s->block, d->res == -EBADMSG ? (int)s->bad : 0);
+		ud->events[have + n++] = io_u;
+		sh->done_head++;
+	}
+	return n;
+}
+
+static int loop_getevents(struct thread_data *td, struct ub_data *ud, struct ub_chain *ch,
+			  unsigned int min, unsigned int max)
+{
+	struct ub_chain_shared *sh = ch->sh;
+	unsigned int n = loop_take(td, ud, ch, 0, max);
+	int ret;
+
+	while (n < min) {
+		ret = loop_enter(td, ud, ch, min - n);
+		if (ret)
+			return ret;
+		n += loop_take(td, ud, ch, n, max);
+	}
+	if (!min && sh->start_head != sh->start_tail) {
+		ret = loop_enter(td, ud, ch, 0);
+		if (ret)
+			return ret;
+		n += loop_take(td, ud, ch, n, max);
+	}
+	return n;
+}
+
+/* ---- fio's calls ---- */
+
+enum fio_q_status ub_chain_queue(struct thread_data *td, struct io_u *io_u)
+{
+	struct ub_data *ud = td->io_ops_data;
+	struct ub_chain *ch = ud->chain;
+	struct ub_chain_lookup *lk = &ch->lk[io_u->index];
+	struct fio_file *f = io_u->file;
+
+	if (io_u->ddir != DDIR_READ) {
+		io_u->error = EINVAL;
+		return FIO_Q_COMPLETED;
+	}
+	if (io_u->offset % ch->bs || io_u->xfer_buflen != ch->bs) {
+		if (!ch->reported_bad) {
+			ch->reported_bad = true;
+			ub_err(td, "chain: an I/O of %llu bytes at offset %llu is not one whole "
+			       "block of bs=%u (offset=/blockalign= must keep offsets block-aligned)",
+			       (unsigned long long)io_u->xfer_buflen,
+			       (unsigned long long)io_u->offset, ch->bs);
+		}
+		io_u->error = EINVAL;
+		return FIO_Q_COMPLETED;
+	}
+	lk->start = lk->block = io_u->offset / ch->bs;
+	lk->left = ch->len;
+	if (ch->bpf) {
+		struct ub_chain_shared *sh = ch->sh;
+		struct ub_chain_slot *s = &sh->slots[io_u->index];
+
+		s->block = lk->start;
+		s->final_addr = (uintptr_t)io_u->xfer_buf;
+		s->left = ch->len;
+		s->fd = ud->files_registered ? (int)f->engine_pos : f->fd;
+		s->sqe_flags = ud->files_registered ? IOSQE_FIXED_FILE : 0;
+		s->bad = 0;
+		sh->start_q[sh->start_tail++ & (UB_CHAIN_MAX_SLOTS - 1)] = io_u->index;
+	} else {
+		user_queue_read(ud, ch, io_u);
+	}
+	ch->pending[ch->nr_pending++] = io_u;
+	ch->outstanding++;
+	return FIO_Q_QUEUED;
+}
+
+int ub_chain_commit(struct thread_data *td)
+{
+	struct ub_data *ud = td->io_ops_data;
+	struct ub_chain *ch = ud->chain;
+
+	if (!ch->nr_pending)
+		return 0;
+	/*
+	 * A full queue means fio's next call is getevents: start these lookups
+	 * there, with the wait, in one io_uring_enter instead of two.
+	 */
+	if (!(ud->ring.flags & IORING_SETUP_SQPOLL) && ch->outstanding >= ch->depth)
+		return 0;
+	mark_issued(td, ch);
+	return ch->bpf ? loop_enter(td, ud, ch, 0) : user_submit(td, ud, ch, 0);
+}
+
+int ub_chain_getevents(struct thread_data *td, unsigned int min, unsigned int max)
+{
+	struct ub_data *ud = td->io_ops_data;
+	struct ub_chain *ch = ud->chain;
+
+	if (ch->nr_pending)
+		mark_issued(td, ch);
+	return ch->bpf ? loop_getevents(td, ud, ch, min, max)
+		       : user_getevents(td, ud, ch, min, max);
+}
+
+void ub_chain_cleanup(struct thread_data *td, struct ub_data *ud)
+{
+	struct ub_chain *ch = ud->chain;
+	unsigned long long n;
+	struct rusage ru;
+	double ctxsw = 0;
+	char steps[64] = "";
+
+	if (!ch)
+		return;
+	n = ch->lookups + ch->failed;
+	if (n) {
+		if (ch->ru0_valid && !getrusage(RUSAGE_THREAD, &ru))
+			ctxsw = (double)(ru.ru_nvcsw + ru.ru_nivcsw - ch->ru0.ru_nvcsw -
+					 ch->ru0.ru_nivcsw) / n;
+		if (ch->sh) {
+			ch->reads = ch->sh->reads;
+			snprintf(steps, sizeof(steps), ", %.2f loop_steps/lookup",
+				 (double)ch->sh->steps / n);
+		}
+		ub_info(td, "chain_len=%u bpf_chain=%u: %llu lookups, %.2f reads/lookup, "
+			"%.2f enters/lookup, %.2f ctxsw/lookup%s, final-block digest 0x%016llx",
+			ch->len, ch->bpf, n, (double)ch->reads / n, (double)ch->enters / n, ctxsw,
+			steps, (unsigned long long)ch->digest);
+	}
+	ub_bpf_loop_destroy(ch->loop);
+	if (ch->sh)
+		munmap(ch->sh, ch->region_size);
+	free(ch->lk);
+	free(ch->pending);
+	free(ch);
+	ud->chain = NULL;
+}

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fio glue for the ring-hardening options (restrict, bpf_filter), the
+ * shared SQ thread (sqpoll_shared) and NVMe passthrough (passthru).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ioengine/engine_features.h"
+#include "ioengine/sqpoll_share.h"
+#include "ioengine/target_probe.h"
+
+/* fio's VERIFY_NONE: verify.h itself needs fio's internal build (FIO_INTERNAL). */
+#define UB_VERIFY_NONE 0
+
+static __thread char ferr[512];	/* jobs may be threads (thread=1) */
+
+/* Which opcodes the job will issue, in restrict.c's terms. */
+static void job_spec(struct thread_data *td, struct ub_options *o, struct ub_restrict_spec *spec)
+{
+	bool verifies = td->o.verify != UB_VERIFY_NONE;
+
+	memset(spec, 0, sizeof(*spec));
+	spec->read = td_read(td) || verifies;
+	spec->write = td_write(td);
+	/*
+	 * fio issues DDIR_SYNC for fsync=/fdatasync=/end_fsync=, before a
+	 * verify pass, and with override_sync: only when writing or verifying.
+	 */
+	spec->sync = td_write(td) || verifies || td->o.override_sync;
+	spec->fixedbufs = o->fixedbufs;
+	spec->vectored = !o->nonvectored;
+	spec->passthru = o->passthru;
+	spec->unregister_ring_fd = o->register_ring_fd;
+}
+
+static int init_hardening(struct thread_data *td, struct ub_options *o, struct ub_data *ud)
+{
+	struct ub_restrict_spec spec;
+	const char *opt = o->restrict_ring ? "restrict=1" : "bpf_filter=1";
+
+	/* Both allow only registered files: the engine opens them up front. */
+	if (!o->registerfiles) {
+		o->registerfiles = 1;
+		ud->feat->registerfiles_forced = true;
+	}
+	if (td->o.nr_files != td->o.open_files) {
+		ub_err(td, "%s registers every file with the ring up front, so it needs "
+		       "open_files equal to nr_files (%u != %u)", opt, td->o.open_files,
+		       td->o.nr_files);
+		return 1;
+	}
+	job_spec(td, o, &spec);
+	ub_restrict_set_build(&spec, &ud->feat->set);
+	/* Nothing may run before the allowlist is in. */
+	ud->cfg.start_disabled = true;
+	return 0;
+}
+
+static int init_sqpoll_shared(struct thread_data *td, struct ub_options *o)
+{
+	if (!o->sqthread_poll) {
+		ub_err(td, "sqpoll_shared=1 needs sqthread_poll=1 (it shares the SQPOLL thread)");
+		return 1;
+	}
+	if (!td->o.use_thread) {
+		ub_err(td, "sqpoll_shared=1 needs thread=1: the kernel shares an SQPOLL thread "
+		       "only among rings of one process (IORING_SETUP_ATTACH_WQ from another "
+		       "process silently starts a private thread), and fio runs each job as a "
+		       "process unless thread=1");
+		return 1;
+	}
+	return 0;
+}
+
+/* Block sizes and alignments fio may use must be whole LBAs. */
+static int check_lba_multiples(struct thread_data *td, const struct ub_nvme_ns *ns)
+{
+	enum fio_ddir ddir;
+	int ret = 0;
+
+	if (td->o.bs_unaligned) {
+		ub_err(td, "passthru=1: bs_unaligned=1 cannot be used: NVMe commands address "
+		       "whole LBAs of %u bytes", ns->lba_size);
+		return 1;
+	}
+	for (ddir = DDIR_READ; ddir <= DDIR_WRITE && !ret; ddir++) {
+		if (ddir == DDIR_READ ? !(td_read(td) || td->o.verify != UB_VERIFY_NONE) : !td_write(td))
+			continue;
+		ret = ub_passthru_check_bs(ns, "bs", td->o.min_bs[ddir], ferr, sizeof(ferr)) ?:
+		      ub_passthru_check_bs(ns, "bs", td->o.max_bs[ddir], ferr, sizeof(ferr)) ?:
+		      ub_passthru_check_bs(ns, "blockalign", td->o.ba[ddir], ferr, sizeof(ferr));
+	}
+	if (ret) {
+		ub_err(td, "%s", ferr);
+		return 1;
+	}
+	if (td->o.start_offset & (ns->lba_size - 1)) {
+		ub_err(td, "passthru=1: offset=%llu is not a multiple of the LBA size of %s "
+		       "(%u bytes)", td->o.start_offset, ns->path, ns->lba_size);
+		return 1;
+	}
+	return 0;
+}
+
+static int init_passthru(struct thread_data *td, struct ub_options *o, struct ub_data *ud)
+{
+	struct ub_features *feat = ud->feat;
+	char ng[PATH_MAX], line[512];
+	struct fio_file *f;
+	unsigned int i;
+
+	feat->ns = calloc(td->o.nr_files, sizeof(*feat->ns));
+	if (!feat->ns)
+		return 1;
+	for_each_file(td, f, i) {
+		struct ub_nvme_ns *ns = &feat->ns[f->fileno];
+
+		if (ub_passthru_map_path(f->file_name, ng, sizeof(ng), ferr, sizeof(ferr)) ||
+		    ub_passthru_identify(ng, ns, ferr, sizeof(ferr))) {
+			ub_err(td, "%s", ferr);
+			return 1;
+		}
+		if (check_lba_multiples(td, ns))
+			return 1;
+		if (o->hipri && ub_target_check_iopoll(ng, 1, ferr, sizeof(ferr))) {
+			ub_err(td, "%s", ferr);
+			return 1;
+		}
+		/* fio must treat it as the char device the I/O really goes to. */
+		f->filetype = FIO_TYPE_CHAR;
+		ub_info(td, "passthru: %s%s%s", ub_passthru_describe(ns, line, sizeof(line)),
+			strcmp(ng, f->file_name) ? ", mapped from " : "",
+			strcmp(ng, f->file_name) ? f->file_name : "");
+	}
+	ud->cfg.big_sqe_cqe = true;
+	return 0;
+}
+
+int ub_feat_init(struct thread_data *td, struct ub_options *o, struct ub_data *ud)
+{
+	if (!o->restrict_ring && !o->bpf_filter && !o->sqpoll_shared && !o->passthru)
+		return 0;
+	ud->feat = calloc(1, sizeof(*ud->feat));
+	if (!ud->feat)
+		return 1;
+	if ((o->restrict_ring || o->bpf_filter) && init_hardening(td, o, ud))
+		return 1;
+	if (o->sqpoll_shared && init_sqpoll_shared(td, o))
+		return 1;
+	if (o->passthru && init_passthru(td, o, ud))
+		return 1;
+	return 0;
+}
+
+void ub_feat_free(struct ub_data *ud)
+{
+	if (!ud->feat)
+		return;
+	if (ud->feat->sq_shared)
+		ub_sqpoll_share_put();
+	free(ud->feat->ns);
+	free(ud->feat);
+	ud->feat = NULL;
+}
+
+int ub_feat_ring_create(struct thread_data *td, struct ub_data *ud, char *err, size_t errlen)
+{
+	struct ub_options *o = td->eo;
+	unsigned int users;
+	bool attached;
+	int ret, creator;
+
+	if (!o->sqpoll_shared)
+		return ub_ring_create(&ud->ring, &ud->cfg, err, errlen);
+	ret = ub_sqpoll_share_create(&ud->ring, &ud->cfg, &creator, &attached, &users,
+				     err, errlen);
+	if (ret)
+		return ret;
+	ud->feat->sq_shared = true;
+	ub_info(td, "sqpoll_shared: %s SQ thread iou-sqp-%d, now shared by %u ring%s",
+		attached ? "attached to" : "started", creator, users, users == 1 ? "" : "s");
+	return 0;
+}
+
+int ub_feat_secure_ring(struct thread_data *td, struct ub_data *ud)
+{
+	struct ub_options *o = td->eo;
+	struct ub_features *feat = ud->feat;
+	char line[256];
+	int ret;
+
+	if (!ud->cfg.start_disabled)
+		return 0;
+	if (o->bpf_filter) {
+		ret = ub_bpf_filter_probe(&ud->ring, ferr, sizeof(ferr));
+		if (!ret)
+			ret = ub_bpf_filter_install(&ud->ring, &feat->set, ferr, sizeof(ferr));
+		if (ret) {
+			ub_err(td, "%s", ferr);
+			td_verror(td, -ret, "bpf_filter");
+			return 1;
+		}
+		ub_info(td, "bpf filter: %s%s", ub_bpf_filter_describe(&feat->set, line, sizeof(line)),
+			feat->registerfiles_forced ? "; registerfiles=1 forced" : "");
+	}
+	if (o->restrict_ring) {
+		ret = ub_restrict_install(&ud->ring, &feat->set, ferr, sizeof(ferr));
+		if (ret) {
+			ub_err(td, "%s", ferr);
+			td_verror(td, -ret, "restrict");
+			return 1;
+		}
+		ub_info(td, "restrictions: %s%s", ub_restrict_describe(&feat->set, line, sizeof(line)),
+			feat->registerfiles_forced ? "; registerfiles=1 forced" : "");
+	}
+	ret = ub_restrict_enable(&ud->ring, ferr, sizeof(ferr));
+	if (ret) {
+		ub_err(td, "%s", ferr);
+		td_verror(td, -ret, "io_uring_enable_rings");
+		return 1;
+	}
+	return 0;
+}
+
+int ub_feat_open_file(struct thread_data *td, struct fio_file *f)
+{
+	struct ub_options *o = td->eo;
+	struct ub_data *ud = td->io_ops_data;
+	int fd;
+
+	if (!o->passthru)
+		return generic_open_file(td, f);
+	if (!ud || !ud->feat || !ud->feat->ns) {
+		ub_err(td, "passthru=1: %s opened before the engine identified it", f->file_name);
+		return 1;
+	}
+	fd = ub_passthru_open(&ud->feat->ns[f->fileno], td_write(td));
+	if (fd < 0) {
+		ub_err(td, "passthru=1: cannot open %s: %s", ud->feat->ns[f->fileno].path,
+		       strerror(-fd));
+		td_verror(td, -fd, "open");
+		return 1;
+	}
+	f->fd = fd;
+	return 0;
+}
+
+int ub_feat_get_file_size(struct thread_data *td, struct fio_file *f)
+{
+	struct ub_options *o = td->eo;
+	struct ub_nvme_ns ns;
+	char ng[PATH_MAX];
+
+	if (!o->passthru)
+		return generic_get_file_size(td, f);
+	if (fio_file_size_known(f))
+		return 0;
+	/* Runs before ->init too (fio sizes files in its main process). */
+	if (ub_passthru_map_path(f->file_name, ng, sizeof(ng), ferr, sizeof(ferr)) ||
+	    ub_passthru_identify(ng, &ns, ferr, sizeof(ferr))) {
+		ub_err(td, "%s", ferr);
+		return 1;
+	}
+	f->real_file_size = ns.nlba << ns.lba_shift;
+	fio_file_set_size_known(f);
+	return 0;
+}
+
+void ub_feat_prep_passthru(struct thread_data *td, struct ub_data *ud,
+			   struct io_uring_sqe *sqe, struct io_u *io_u)
+{
+	struct ub_options *o = td->eo;
+	struct fio_file *f = io_u->file;
+	const struct ub_nvme_ns *ns = &ud->feat->ns[f->fileno];
+	int fd = ud->files_registered ? (int)f->engine_pos : f->fd;
+
+	if (io_u->ddir == DDIR_READ || io_u->ddir == DDIR_WRITE)
+		ub_passthru_prep_rw(sqe, ns, fd, ud->files_registered, io_u->ddir == DDIR_WRITE,
+				    io_u->xfer_buf, io_u->xfer_buflen, io_u->offset,
+				    o->fixedbufs ? (int)io_u->index : -1);
+	else
+		ub_passthru_prep_flush(sqe, ns, fd, ud->files_registered);
+}
+
+int ub_feat_passthru_res(struct io_u *io_u, int res)
+{
+	int status, ret = ub_passthru_result(res, &status);
+
+	if (status)
+		log_err("uringbpf: passthru: NVMe status 0x%x for %s at offset %llu (%llu bytes)\n",
+			status, io_u->file->file_name, io_u->offset, io_u->xfer_buflen);
+	return ret ? ret : (int)io_u->xfer_buflen;
+}

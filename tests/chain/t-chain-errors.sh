@@ -1,0 +1,101 @@
+#!/bin/bash
+# Chain jobs refuse what they cannot do with one clear line and a non-zero
+# exit: bpf_chain=1 on a kernel without the io_uring BPF loop (this host),
+# without CAP_BPF/CAP_SYS_ADMIN, with a broken BPF object; options a chain
+# cannot honour; and files that are not the chain they claim to be (a
+# damaged block, another block size, no chain at all) are detected, not
+# followed.  Each case must end within 20 s.
+source "$UB_TOP/tests/lib.sh"
+ub_scratch_init /tmp
+mkchain=$UB_BUILD/uringbpf-mkchain
+f=$UB_SCRATCH/chain
+"$mkchain" -b 4096 -s 5 "$f" 4m >/dev/null || { not_ok "chain-errors-setup: uringbpf-mkchain failed"; finish; }
+
+# refuse NAME EXPECTED-TEXT FIO-ARGS...: fio (run through the command in the
+# array AS, if set) must fail and print EXPECTED-TEXT.
+AS=()
+refuse() {
+	local name=$1 want=$2 rc prefix=("${AS[@]}") target=(--filename="$f") start=$SECONDS
+	shift 2
+	case " $* " in *" --filename="*) target=() ;; esac
+	timeout 20 "${prefix[@]}" "$(ub_fio_bin)" --ioengine="external:$UB_ENGINE" --name=x --size=4m \
+		--bs=4k --rw=read "${target[@]}" "$@" >"$UB_SCRATCH/$name.log" 2>&1
+	rc=$?
+	if [ "$rc" = 124 ]; then not_ok "$name: hung (killed after 20 s)"; return; fi
+	if grep -qE 'got signal|Segmentation|double free|AddressSanitizer' "$UB_SCRATCH/$name.log"; then
+		not_ok "$name: crashed: $(grep -m1 -E 'signal|Segmentation|free|Sanitizer' "$UB_SCRATCH/$name.log")"
+		return
+	fi
+	# fio exits 0 for some job errors; the job's own error line decides then.
+	if [ "$rc" = 0 ] && ! grep -qE 'err=[ ]*[1-9]|init failed' "$UB_SCRATCH/$name.log"; then
+		not_ok "$name: succeeded, expected a refusal"; return
+	fi
+	if grep -qF -- "$want" "$UB_SCRATCH/$name.log"; then
+		ok "$name (exit $rc in $((SECONDS - start)) s)"
+	else
+		not_ok "$name: missing '$want'; got: $(grep -m3 -E 'uringbpf|fio:' "$UB_SCRATCH/$name.log" | tr '\n' ' ')"
+	fi
+}
+
+# bpf_chain=1 where the kernel has no io_uring BPF loop.
+if grep -qa io_uring_bpf_ops /sys/kernel/btf/vmlinux 2>/dev/null; then
+	skip "err-chain-bpf-no-kernel-support: this kernel has struct io_uring_bpf_ops (the lab tests bpf_chain=1)"
+else
+	refuse err-chain-bpf-no-kernel-support "uringbpf: bpf_chain=1: this kernel (Linux $(uname -r)) has no io_uring BPF loop (no struct io_uring_bpf_ops in /sys/kernel/btf/vmlinux; it needs Linux 7.x with CONFIG_IO_URING_BPF_OPS); use bpf_chain=0" \
+		--chain_len=8 --bpf_chain=1
+fi
+if command -v capsh >/dev/null && [ "$(id -u)" = 0 ]; then
+	AS=(capsh --drop=cap_bpf,cap_sys_admin -- -c 'exec "$0" "$@"')
+	refuse err-chain-bpf-no-caps "uringbpf: bpf_chain=1: loading and attaching the io_uring BPF loop needs CAP_BPF and CAP_SYS_ADMIN, and this process lacks CAP_BPF and CAP_SYS_ADMIN; run fio as root or use bpf_chain=0" \
+		--chain_len=8 --bpf_chain=1
+	AS=(capsh --drop=cap_bpf -- -c 'exec "$0" "$@"')
+	refuse err-chain-bpf-no-cap-bpf "this process lacks CAP_BPF; run fio as root or use bpf_chain=0" \
+		--chain_len=8 --bpf_chain=1
+	AS=()
+else
+	skip "err-chain-bpf-no-caps: needs root and capsh (libcap2-bin)"
+fi
+
+# Broken objects fail in libbpf's parser, on any kernel, with libbpf's words.
+head -c 3000 "$UB_BUILD/chain.bpf.o" >"$UB_SCRATCH/truncated.bpf.o"
+refuse err-chain-obj-truncated "uringbpf: bpf_chain=1: libbpf cannot open the BPF object ($UB_SCRATCH/truncated.bpf.o): BPF object format invalid" \
+	--chain_len=8 --bpf_chain=1 --bpf_chain_obj="$UB_SCRATCH/truncated.bpf.o"
+refuse err-chain-obj-not-elf "uringbpf: libbpf: elf: '/etc/hostname' is not a proper ELF object" \
+	--chain_len=8 --bpf_chain=1 --bpf_chain_obj=/etc/hostname
+refuse err-chain-obj-not-bpf "uringbpf: libbpf: elf: $mkchain is not a valid eBPF object file" \
+	--chain_len=8 --bpf_chain=1 --bpf_chain_obj="$mkchain"
+refuse err-chain-obj-missing "uringbpf: bpf_chain=1: libbpf cannot open the BPF object ($UB_SCRATCH/none.o): No such file or directory" \
+	--chain_len=8 --bpf_chain=1 --bpf_chain_obj="$UB_SCRATCH/none.o"
+
+# Options a chain cannot honour.
+refuse err-chain-bpf-without-len "uringbpf: bpf_chain=1 needs chain_len=N (N>=1 dependent reads per lookup) and a file written by uringbpf-mkchain" \
+	--bpf_chain=1
+refuse err-chain-obj-without-bpf "uringbpf: bpf_chain_obj= is for bpf_chain=1" \
+	--chain_len=8 --bpf_chain_obj="$UB_BUILD/chain.bpf.o"
+refuse err-chain-write "uringbpf: chain_len=8: a lookup is a chain of reads; use rw=read or rw=randread" \
+	--chain_len=8 --rw=randwrite
+refuse err-chain-bsrange "uringbpf: chain_len=8: each read is one chain block: use one bs (the chain file's block size, uringbpf-mkchain -b), not a range" \
+	--chain_len=8 --bsrange=4k-8k
+refuse err-chain-small-bs "uringbpf: chain_len=8: bs=32 is smaller than a chain block header; use bs>=64" \
+	--chain_len=8 --bs=32
+refuse err-chain-fixedbufs "uringbpf: chain_len=8 reads with IORING_OP_READ into each io_u's buffer; fixedbufs=1 is not supported with it" \
+	--chain_len=8 --fixedbufs=1
+refuse err-chain-bpf-depth "uringbpf: bpf_chain=1 keeps at most 1024 lookups in flight; use iodepth<=1024" \
+	--chain_len=8 --bpf_chain=1 --iodepth=2000
+refuse err-chain-len-range "fio: failed parsing chain_len=5000" --chain_len=5000
+refuse err-chain-misaligned "uringbpf: chain: an I/O of 4096 bytes at offset 512 is not one whole block of bs=4096" \
+	--chain_len=8 --offset=512 --size=64k
+
+# Files that are not the chain they claim to be: detected, never followed.
+cp "$f" "$UB_SCRATCH/damaged"
+printf 'X' | dd of="$UB_SCRATCH/damaged" bs=1 seek=$((700 * 4096 + 40)) conv=notrunc status=none
+refuse err-chain-damaged-block "uringbpf: chain: block 700 (offset 2867200) of $UB_SCRATCH/damaged is not a valid chain block: its header is damaged (checksum); write the file with uringbpf-mkchain -b 4096 FILE SIZE and read it with bs=4096" \
+	--chain_len=1 --filename="$UB_SCRATCH/damaged"
+refuse err-chain-damaged-block-error "error=Bad message" --chain_len=1 --filename="$UB_SCRATCH/damaged"
+"$mkchain" -b 8192 "$UB_SCRATCH/big" 4m >/dev/null
+refuse err-chain-other-bs "uringbpf: chain: block 0 (offset 0) of $UB_SCRATCH/big is not a valid chain block: it was written for another block size" \
+	--chain_len=8 --filename="$UB_SCRATCH/big"
+head -c 4M /dev/zero >"$UB_SCRATCH/zeros"
+refuse err-chain-not-a-chain "uringbpf: chain: block 0 (offset 0) of $UB_SCRATCH/zeros is not a valid chain block: it has no chain header (wrong magic)" \
+	--chain_len=8 --filename="$UB_SCRATCH/zeros"
+finish

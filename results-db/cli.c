@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * uringbpf-db: command line over the results database. Parses options,
+ * opens the database and hands over to one command. Exit codes: 0 success,
+ * 1 data errors, 2 usage errors (the message names the option and the fix).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "results-db/db.h"
+
+#define PROG "uringbpf-db"
+#define DEFAULT_DB "results/results.db"
+
+static const char usage_text[] =
+	"usage: " PROG " [--db PATH] COMMAND [options]\n"
+	"  database: --db PATH, else $URINGBPF_DB, else " DEFAULT_DB "\n"
+	"commands:\n"
+	"  import [--sweep NAME] [--config LABEL] [--repeat N] [--host NAME] [--kernel STR]\n"
+	"         [--device PATH] [--tag KEY=VALUE]... FILE.json...\n"
+	"      import fio --output-format=json or json+ files (one run per file, one per host\n"
+	"      for fio --client output); the same file twice is imported once\n"
+	"  table  [--sweep NAME] [--rw RW] [--bs BS] [--metric M]\n"
+	"      Markdown table: a row per config, a column per iodepth, mean over repeats\n"
+	"      M: kiops (default), clat_p50_us, clat_p99_us, clat_p999_us, clat_p9999_us,\n"
+	"         clat_mean_us, bw_mib\n"
+	"  series [--sweep NAME] [--rw RW] [--bs BS] [--x iodepth|bs|numjobs|rw|OPTION] [--metric M]\n"
+	"      gnuplot data: per config \"# config: LABEL\" then \"x mean stddev min max n\"\n"
+	"  configs [--sweep NAME]      config labels, first seen first\n"
+	"  info [--sweep NAME]         sweep, device, kernel, host, fio_version, date, runs\n"
+	"  runs                        id, time, sweep, config, host, file (tab separated)\n"
+	"  export-csv [--view NAME]    a view or table as CSV (default kiops_by_iodepth)\n"
+	"  sql \"SELECT ...\"            one read-only query, columns separated by '|'\n";
+
+static int usage_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int usage_err(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s%s%s: ", PROG, cmd ? " " : "", cmd ? cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see %s --help)\n", PROG);
+	return UB_EUSAGE;
+}
+
+/* Options every reporting command shares. */
+struct args {
+	const char *cmd;
+	struct ub_filter f;
+	const char *metric, *x, *view;
+	struct ub_import_opts imp;
+	const char *device;
+	struct ub_tag *tags;
+	int ntags;
+};
+
+enum { O_SWEEP = 256, O_CONFIG, O_REPEAT, O_HOST, O_KERNEL, O_DEVICE, O_TAG, O_RW, O_BS,
+       O_METRIC, O_X, O_VIEW };
+
+struct cmd {
+	const char *name;
+	const int *opts;	/* O_* it accepts, 0-terminated */
+	int min_args, max_args;	/* positional arguments */
+	const char *args_help;
+};
+
+static const int import_opts[] = { O_SWEEP, O_CONFIG, O_REPEAT, O_HOST, O_KERNEL, O_DEVICE,
+				   O_TAG, 0 };
+static const int table_opts[] = { O_SWEEP, O_RW, O_BS, O_METRIC, 0 };
+static const int series_opts[] = { O_SWEEP, O_RW, O_BS, O_METRIC, O_X, 0 };
+static const int sweep_opts[] = { O_SWEEP, 0 };
+static const int no_opts[] = { 0 };
+static const int export_opts[] = { O_VIEW, 0 };
+
+static const struct cmd cmds[] = {
+	{ "import", import_opts, 1, -1, "FILE.json..." },
+	{ "table", table_opts, 0, 0, "" },
+	{ "series", series_opts, 0, 0, "" },
+	{ "configs", sweep_opts, 0, 0, "" },
+	{ "info", sweep_opts, 0, 0, "" },
+	{ "runs", no_opts, 0, 0, "" },
+	{ "export-csv", export_opts, 0, 0, "" },
+	{ "sql", no_opts, 1, 1, "\"SELECT ...\"" },
+};
+
+static const struct option long_opts[] = {
+	{ "sweep", required_argument, NULL, O_SWEEP },
+	{ "config", required_argument, NULL, O_CONFIG },
+	{ "repeat", required_argument, NULL, O_REPEAT },
+	{ "host", required_argument, NULL, O_HOST },
+	{ "kernel", required_argument, NULL, O_KERNEL },
+	{ "device", required_argument, NULL, O_DEVICE },
+	{ "tag", required_argument, NULL, O_TAG },
+	{ "rw", required_argument, NULL, O_RW },
+	{ "bs", required_argument, NULL, O_BS },
+	{ "metric", required_argument, NULL, O_METRIC },
+	{ "x", required_argument, NULL, O_X },
+	{ "view", required_argument, NULL, O_VIEW },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char *opt_name(int o)
+{
+	const struct option *l;
+
+	for (l = long_opts; l->name; l++)
+		if (l->val == o)
+			return l->name;
+	return "?";
+}
+
+static int accepts(const struct cmd *c, int o)
+{
+	const int *p;
+
+	for (p = c->opts; *p; p++)
+		if (*p == o)
+			return 1;
+	return 0;
+}
+
+static int add_tag(struct args *a, char *kv)
+{
+	char *eq = strchr(kv, '=');
+	struct ub_tag *nt;
+	int i;
+
+	if (!eq || eq == kv)
+		return usage_err(a->cmd, "--tag needs KEY=VALUE, got '%s'", kv);
+	*eq = 0;
+	for (i = 0; i < a->ntags; i++)
+		if (!strcmp(a->tags[i].key, kv))
+			return usage_err(a->cmd, "--tag %s given twice: give each key once", kv);
+	nt = realloc(a->tags, sizeof(*nt) * (a->ntags + 1));
+	if (!nt)
+		return usage_err(a->cmd, "out of memory");
+	a->tags = nt;
+	a->tags[a->ntags].key = kv;
+	a->tags[a->ntags++].value = eq + 1;
+	return UB_OK;
+}
+
+static int valid_option_name(const char *s)
+{
+	if (!*s || strlen(s) > 64)
+		return 0;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
+	       strlen(s);
+}
+
+static int set_opt(struct args *a, const struct cmd *c, int o, char *val)
+{
+	char *end;
+	int ok;
+
+	if (!accepts(c, o))
+		return usage_err(c->name, "--%s does not apply to %s", opt_name(o), c->name);
+	switch (o) {
+	case O_SWEEP: a->f.sweep = a->imp.sweep = val; break;
+	case O_CONFIG: a->imp.config = val; break;
+	case O_HOST: a->imp.host = val; break;
+	case O_KERNEL: a->imp.kernel = val; break;
+	case O_DEVICE: a->device = val; break;
+	case O_RW: a->f.rw = val; break;
+	case O_VIEW: a->view = val; break;
+	case O_TAG: return add_tag(a, val);
+	case O_REPEAT:
+		errno = 0;
+		a->imp.repeat = strtoll(val, &end, 10);
+		if (errno || *end || end == val || a->imp.repeat < 1)
+			return usage_err(c->name, "--repeat needs a positive integer, got '%s'", val);
+		break;
+	case O_BS:
+		a->f.bs = val;
+		a->f.bs_bytes = ub_parse_size(val, &ok);
+		if (!ok)
+			return usage_err(c->name, "--bs needs a block size like 4k or 4096, got '%s'", val);
+		break;
+	case O_METRIC:
+		if (!ub_metric_valid(val))
+			return usage_err(c->name, "--metric %s is not known: use kiops, clat_p50_us, "
+					 "clat_p99_us, clat_p999_us, clat_p9999_us, clat_mean_us "
+					 "or bw_mib", val);
+		a->metric = val;
+		break;
+	case O_X:
+		if (!valid_option_name(val))
+			return usage_err(c->name, "--x %s: give iodepth, bs, numjobs, rw or a fio option "
+					 "name (letters, digits, _)", val);
+		a->x = val;
+		break;
+	}
+	return UB_OK;
+}
+
+static int parse_cmd(struct args *a, const struct cmd *c, int argc, char **argv)
+{
+	int o, rc, npos;
+
+	opterr = 0;
+	optind = 0;	/* glibc: start afresh on this argv */
+	while ((o = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
+		switch (o) {
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(0);
+		case ':':
+			return usage_err(c->name, "%s needs a value", argv[optind - 1]);
+		case '?':
+			return usage_err(c->name, "unknown option '%s'", argv[optind - 1]);
+		default:
+			rc = set_opt(a, c, o, optarg);
+			if (rc)
+				return rc;
+		}
+	}
+	npos = argc - optind;
+	if (npos < c->min_args)
+		return usage_err(c->name, "missing %s", c->args_help);
+	if (c->max_args >= 0 && npos > c->max_args)
+		return usage_err(c->name, "unexpected argument '%s'", argv[optind + c->max_args]);
+	return UB_OK;
+}
+
+/* mkdir -p of the database's folder, so a first import just works. */
+static int make_parent(const char *path, struct ub_err *e)
+{
+	char *dir = strdup(path), *slash, *p;
+	int rc = UB_OK;
+
+	if (!dir)
+		return ub_fail(e, UB_EDATA, "out of memory");
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = 0;
+	for (p = dir + 1; slash && p <= slash; p++) {
+		char c = *p;
+
+		if (c != '/' && c)
+			continue;
+		*p = 0;
+		if (mkdir(dir, 0777) && errno != EEXIST) {
+			rc = ub_fail(e, UB_EDATA, "cannot create %s for the database: %s", dir,
+				     strerror(errno));
+			break;
+		}
+		*p = c;
+	}
+	free(dir);
+	return rc;
+}
+
+static int read_file(const char *path, char **buf, size_t *len, struct ub_err *e)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 1 << 16, n = 0;
+	char *b, *nb;
+
+	if (!f)
+		return ub_fail(e, UB_EDATA, "%s: cannot read: %s", path, strerror(errno));
+	b = malloc(cap);
+	while (b) {
+		n += fread(b + n, 1, cap - n, f);
+		if (n < cap)
+			break;
+		nb = realloc(b, cap * 2);
+		if (!nb) {
+			free(b);
+			b = NULL;
+			break;
+		}
+		b = nb;
+		cap *= 2;
+	}
+	if (!b || ferror(f)) {
+		int err = b ? errno : ENOMEM;
+
+		free(b);
+		fclose(f);
+		return ub_fail(e, UB_EDATA, "%s: cannot read: %s", path, strerror(err));
+	}
+	fclose(f);
+	*buf = b;
+	*len = n;
+	return UB_OK;
+}
+
+static int cmd_import(sqlite3 *db, struct args *a, int nfiles, char **files)
+{
+	struct ub_device dev;
+	struct ub_host local;
+	struct ub_err e;
+	int i, rc, worst = UB_OK;
+
+	if (ub_host_probe(&local) == 0)
+		a->imp.local = &local;
+	if (a->device) {
+		rc = ub_device_identify(a->device, &dev, &e);
+		if (rc) {
+			fprintf(stderr, "%s import: %s\n", PROG, e.msg);
+			return rc;
+		}
+		a->imp.device = &dev;
+	}
+	a->imp.tags = a->tags;
+	a->imp.ntags = a->ntags;
+	/* Each file stands alone: one bad file does not stop the others. */
+	for (i = 0; i < nfiles; i++) {
+		char *buf = NULL;
+		size_t len = 0;
+
+		rc = read_file(files[i], &buf, &len, &e);
+		if (rc == UB_OK)
+			rc = ub_import_buf(db, files[i], buf, len, &a->imp, stdout, &e);
+		free(buf);
+		if (rc) {
+			fprintf(stderr, "%s import: %s\n", PROG, e.msg);
+			worst = rc > worst ? rc : worst;
+		}
+	}
+	return worst;
+}
+
+static int run(const struct cmd *c, struct args *a, const char *path, int npos, char **pos)
+{
+	int is_import = !strcmp(c->name, "import");
+	struct ub_err e = { "" };
+	sqlite3 *db = NULL;
+	int rc;
+
+	if (is_import && strcmp(path, ":memory:"))
+		rc = make_parent(path, &e);
+	else
+		rc = UB_OK;
+	if (rc == UB_OK)
+		rc = ubdb_open(path, is_import ? UB_OPEN_CREATE : UB_OPEN_EXISTING, &db, &e);
+	if (rc) {
+		fprintf(stderr, "%s %s: %s\n", PROG, c->name, e.msg);
+		return rc;
+	}
+	if (is_import)
+		rc = cmd_import(db, a, npos, pos);
+	else if (!strcmp(c->name, "table"))
+		rc = ub_cmd_table(db, &a->f, a->metric ? a->metric : "kiops", stdout, &e);
+	else if (!strcmp(c->name, "series"))
+		rc = ub_cmd_series(db, &a->f, a->x ? a->x : "iodepth", a->metric ? a->metric : "kiops",
+				   stdout, &e);
+	else if (!strcmp(c->name, "configs"))
+		rc = ub_cmd_configs(db, a->f.sweep, stdout, &e);
+	else if (!strcmp(c->name, "info"))
+		rc = ub_cmd_info(db, a->f.sweep, stdout, &e);
+	else if (!strcmp(c->name, "runs"))
+		rc = ub_cmd_runs(db, stdout, &e);
+	else if (!strcmp(c->name, "export-csv"))
+		rc = ub_cmd_export_csv(db, a->view ? a->view : "kiops_by_iodepth", stdout, &e);
+	else
+		rc = ub_cmd_sql(db, pos[0], stdout, &e);
+	if (rc && !is_import)
+		fprintf(stderr, "%s %s: %s\n", PROG, c->name, e.msg);
+	if (sqlite3_close(db) != SQLITE_OK && !rc) {
+		fprintf(stderr, "%s %s: closing %s: %s\n", PROG, c->name, path, sqlite3_errmsg(db));
+		rc = UB_EDATA;
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	const char *path = getenv("URINGBPF_DB");
+	struct args a = { .f.bs_bytes = -1 };
+	const struct cmd *c = NULL;
+	size_t k;
+	int i, rc;
+
+	if (!path || !*path)
+		path = DEFAULT_DB;
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(usage_text, stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--db")) {
+			if (++i == argc)
+				return usage_err(NULL, "--db needs a value: --db PATH");
+			path = argv[i];
+		} else if (!strncmp(argv[i], "--db=", 5)) {
+			path = argv[i] + 5;
+		} else {
+			return usage_err(NULL, "unknown option '%s' before the command: only --db PATH "
+					 "goes there", argv[i]);
+		}
+	}
+	if (i == argc) {
+		fputs(usage_text, stderr);
+		return UB_EUSAGE;
+	}
+	if (!*path)
+		return usage_err(NULL, "--db needs a non-empty PATH");
+	for (k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++)
+		if (!strcmp(argv[i], cmds[k].name))
+			c = &cmds[k];
+	if (!c)
+		return usage_err(NULL, "unknown command '%s': use import, table, series, configs, "
+				 "info, runs, export-csv or sql", argv[i]);
+	a.cmd = c->name;
+	rc = parse_cmd(&a, c, argc - i, argv + i);
+	if (rc == UB_OK)
+		rc = run(c, &a, path, argc - i - optind, argv + i + optind);
+	free(a.tags);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "%s: writing output: %s\n", PROG, strerror(errno));
+		rc = rc ? rc : UB_EDATA;
+	}
+	return rc;
+}

@@ -1,0 +1,534 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Import one fio JSON/json+ file: one BEGIN IMMEDIATE transaction per file,
+ * keyed by the SHA-256 of its bytes so a second import of the same file is a
+ * no-op. The values are pulled out of the JSON by SQLite (json_each and
+ * json_extract in INSERT ... SELECT); the raw document is kept in runs so
+ * later schema versions can fill new columns from it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "results-db/db.h"
+#include "results-db/fio_json.h"
+
+/*
+ * Global options apply to every job unless the job sets its own. The CTEs are
+ * MATERIALIZED so each job's merged options (and each direction's object
+ * below) are computed once, not once per column that reads them: 4x faster.
+ */
+static const char jobs_sql[] =
+	"WITH g(o) AS (SELECT CASE json_type(?1, '$.\"global options\"') WHEN 'object'"
+	"   THEN json_extract(?1, '$.\"global options\"') ELSE '{}' END),"
+	" js AS MATERIALIZED (SELECT j.key AS idx, j.value AS v,"
+	"   json_patch(g.o, coalesce(json_extract(j.value, '$.\"job options\"'), '{}')) AS o"
+	"  FROM json_each(?1, ?3) AS j, g"
+	/* fio --client adds an "All clients" sum: not a host of its own. */
+	"  WHERE NOT (json_extract(j.value, '$.jobname') = 'All clients'"
+	"             AND json_type(j.value, '$.\"job options\"') IS NULL)"
+	"    AND (?6 = 0 OR (json_extract(j.value, '$.hostname') IS ?4"
+	"                    AND json_extract(j.value, '$.port') IS ?5)))"
+	" INSERT INTO jobs(run_id, idx, name, options, ioengine, rw, bs, bs_bytes, iodepth, numjobs,"
+	"  direct, hipri, sqthread_poll, fixedbufs, registerfiles, restrict, bpf_filter, bpf_chain,"
+	"  passthru, error, usr_cpu, sys_cpu, ctx, job_runtime_ms)"
+	" SELECT ?2, idx, json_extract(v, '$.jobname'), o,"
+	/* fio's defaults where the job leaves an option out */
+	"  coalesce(json_extract(o, '$.ioengine'), 'psync'),"
+	"  coalesce(json_extract(o, '$.rw'), json_extract(o, '$.readwrite'), 'read'),"
+	"  coalesce(json_extract(o, '$.bs'), json_extract(o, '$.blocksize'), '4k'),"
+	"  ub_size(coalesce(json_extract(o, '$.bs'), json_extract(o, '$.blocksize'), '4k')),"
+	"  CAST(coalesce(json_extract(o, '$.iodepth'), 1) AS INTEGER),"
+	"  CAST(coalesce(json_extract(o, '$.numjobs'), 1) AS INTEGER),"
+	"  CASE WHEN json_type(o, '$.direct') IS NOT NULL THEN ub_bool(json_extract(o, '$.direct'))"
+	"   WHEN json_type(o, '$.buffered') IS NOT NULL THEN 1 - ub_bool(json_extract(o, '$.buffered'))"
+	"   ELSE 0 END,"
+	"  ub_bool(json_extract(o, '$.hipri')), ub_bool(json_extract(o, '$.sqthread_poll')),"
+	"  ub_bool(json_extract(o, '$.fixedbufs')), ub_bool(json_extract(o, '$.registerfiles')),"
+	"  ub_bool(json_extract(o, '$.restrict')), ub_bool(json_extract(o, '$.bpf_filter')),"
+	"  ub_bool(json_extract(o, '$.bpf_chain')), ub_bool(json_extract(o, '$.passthru')),"
+	"  json_extract(v, '$.error'), json_extract(v, '$.usr_cpu'), json_extract(v, '$.sys_cpu'),"
+	"  json_extract(v, '$.ctx'), json_extract(v, '$.job_runtime')"
+	" FROM js";
+
+/* fio reports times in ns; the database keeps microseconds. */
+#define PCT(ddir_obj, p) "json_extract(" ddir_obj ", '$.clat_ns.percentile.\"" p "\"') / 1000.0"
+static const char results_sql[] =
+	"WITH d(ddir) AS (VALUES ('read'), ('write'), ('trim')),"
+	" x AS MATERIALIZED (SELECT jobs.id AS job_id, d.ddir, json_extract(j.value, '$.' || d.ddir) AS r"
+	"  FROM jobs JOIN json_each(?1, ?3) AS j ON j.key = jobs.idx, d"
+	"  WHERE jobs.run_id = ?2 AND json_type(j.value, '$.' || d.ddir) = 'object')"
+	" INSERT INTO results(job_id, ddir, iops, bw_bytes, io_bytes, total_ios, runtime_ms,"
+	"  clat_mean_us, clat_stddev_us, clat_min_us, clat_max_us,"
+	"  clat_p50_us, clat_p99_us, clat_p999_us, clat_p9999_us,"
+	"  slat_mean_us, lat_mean_us, lat_p99_us)"
+	" SELECT job_id, ddir, json_extract(r, '$.iops'), json_extract(r, '$.bw_bytes'),"
+	"  json_extract(r, '$.io_bytes'), json_extract(r, '$.total_ios'), json_extract(r, '$.runtime'),"
+	"  json_extract(r, '$.clat_ns.mean') / 1000.0, json_extract(r, '$.clat_ns.stddev') / 1000.0,"
+	"  json_extract(r, '$.clat_ns.min') / 1000.0, json_extract(r, '$.clat_ns.max') / 1000.0,"
+	"  " PCT("r", "50.000000") ", " PCT("r", "99.000000") ","
+	"  " PCT("r", "99.900000") ", " PCT("r", "99.990000") ","
+	"  json_extract(r, '$.slat_ns.mean') / 1000.0, json_extract(r, '$.lat_ns.mean') / 1000.0,"
+	"  json_extract(r, '$.lat_ns.percentile.\"99.000000\"') / 1000.0"
+	" FROM x WHERE ddir <> 'trim' OR json_extract(r, '$.total_ios') > 0";
+
+static const char run_sql[] =
+	"INSERT INTO runs(imported_at, fio_time, sweep, config, repeat, host, kernel, cpu_model,"
+	"  fio_version, engine_build, device_id, file, content_hash, part, raw_json)"
+	" VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),"
+	"  strftime('%Y-%m-%dT%H:%M:%SZ', json_extract(?1, '$.timestamp'), 'unixepoch'),"
+	"  ?2, ?3, ?4, ?5, ?6, ?7, json_extract(?1, '$.\"fio version\"'), ?8, ?9, ?10, ?11, ?12, ?1)";
+
+/* One host's share of the file: all of it, or one fio --server's entries. */
+struct part {
+	char *hostname;		/* client_stats "hostname"/"port" to select, */
+	long long port;		/* or NULL for a plain file */
+	char *label;		/* runs.host */
+	long long run_id;
+	int njobs;
+};
+
+struct import {
+	sqlite3 *db;
+	const char *name;
+	const struct ub_import_opts *o;
+	struct fio_doc doc;
+	char hash[65];
+	long long device_id;	/* 0: none */
+	const char *engine_build;
+	struct part *parts;
+	int nparts;
+	struct ub_err *e;
+};
+
+static int prep(struct import *im, const char *sql, sqlite3_stmt **st)
+{
+	if (sqlite3_prepare_v2(im->db, sql, -1, st, NULL) != SQLITE_OK)
+		return ub_fail_sql(im->e, im->db, im->name);
+	return UB_OK;
+}
+
+static int bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (!s || !*s)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+static int bind_int(sqlite3_stmt *st, int i, long long v, int present)
+{
+	return present ? sqlite3_bind_int64(st, i, v) : sqlite3_bind_null(st, i);
+}
+
+/* Step a statement that returns no rows; finalize it either way. */
+static int run_once(struct import *im, sqlite3_stmt *st, int bind_rc)
+{
+	int rc = bind_rc == SQLITE_OK ? sqlite3_step(st) : bind_rc;
+
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ub_fail(im->e, UB_EDATA, "%s: %s", im->name, sqlite3_errmsg(im->db));
+	return UB_OK;
+}
+
+static int bind_doc(struct import *im, sqlite3_stmt *st)
+{
+	return sqlite3_bind_text(st, 1, im->doc.json, (int)im->doc.len, SQLITE_STATIC);
+}
+
+/* Same device description as an earlier run: reuse its row. */
+static int device_row(struct import *im)
+{
+	static const char find[] =
+		"SELECT id FROM devices WHERE path IS ?1 AND kind IS ?2 AND model IS ?3"
+		" AND serial IS ?4 AND firmware IS ?5 AND lba_size IS ?6 AND size IS ?7 AND nvme = ?8";
+	static const char add[] =
+		"INSERT INTO devices(path, kind, model, serial, firmware, lba_size, size, nvme)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+	const struct ub_device *d = im->o->device;
+	const char *sql[2] = { find, add };
+	int i, rc;
+
+	for (i = 0; i < 2; i++) {
+		sqlite3_stmt *st;
+
+		rc = prep(im, sql[i], &st);
+		if (rc)
+			return rc;
+		rc = bind_text(st, 1, d->path);
+		rc = rc ? rc : bind_text(st, 2, d->kind);
+		rc = rc ? rc : bind_text(st, 3, d->model);
+		rc = rc ? rc : bind_text(st, 4, d->serial);
+		rc = rc ? rc : bind_text(st, 5, d->firmware);
+		rc = rc ? rc : bind_int(st, 6, d->lba_size, d->lba_size >= 0);
+		rc = rc ? rc : bind_int(st, 7, d->size, d->size >= 0);
+		rc = rc ? rc : sqlite3_bind_int(st, 8, d->nvme);
+		rc = rc ? rc : sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			im->device_id = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		if (rc == SQLITE_ROW)
+			return UB_OK;
+		if (rc != SQLITE_DONE)
+			return ub_fail_sql(im->e, im->db, im->name);
+	}
+	im->device_id = sqlite3_last_insert_rowid(im->db);
+	return UB_OK;
+}
+
+/* Runs already made from these bytes; printed and nothing else done. */
+static int find_existing(struct import *im, FILE *out, int *found)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*found = 0;
+	rc = prep(im, "SELECT id FROM runs WHERE content_hash = ?1 ORDER BY part", &st);
+	if (rc)
+		return rc;
+	rc = sqlite3_bind_text(st, 1, im->hash, -1, SQLITE_STATIC);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		(*found)++;
+		if (out)
+			fprintf(out, "already imported %s as run %lld\n", im->name,
+				(long long)sqlite3_column_int64(st, 0));
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? UB_OK : ub_fail_sql(im->e, im->db, im->name);
+}
+
+static void free_parts(struct import *im)
+{
+	int i;
+
+	for (i = 0; i < im->nparts; i++) {
+		free(im->parts[i].hostname);
+		free(im->parts[i].label);
+	}
+	free(im->parts);
+	im->parts = NULL;
+	im->nparts = 0;
+}
+
+static char *xstrdup(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+/*
+ * fio --client: one run per server, in the order the file lists them. Servers
+ * on one machine share a hostname, so the port tells them apart then.
+ */
+static int client_parts(struct import *im)
+{
+	static const char sql[] =
+		"SELECT json_extract(value, '$.hostname') AS h, json_extract(value, '$.port') AS p,"
+		" (SELECT count(DISTINCT json_extract(o.value, '$.port')) FROM json_each(?1, ?2) AS o"
+		"  WHERE json_extract(o.value, '$.hostname') IS json_extract(e.value, '$.hostname')"
+		"    AND json_type(o.value, '$.\"job options\"') IS NOT NULL) AS nports"
+		" FROM json_each(?1, ?2) AS e"
+		" WHERE NOT (json_extract(value, '$.jobname') = 'All clients'"
+		"            AND json_type(value, '$.\"job options\"') IS NULL)"
+		" GROUP BY h, p ORDER BY min(key)";
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(im, sql, &st);
+	if (rc)
+		return rc;
+	rc = bind_doc(im, st);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 2, im->doc.jobs_path, -1, SQLITE_STATIC);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *h = (const char *)sqlite3_column_text(st, 0);
+		struct part *p, *np;
+		char label[300];
+
+		np = realloc(im->parts, sizeof(*np) * (im->nparts + 1));
+		if (!np) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		im->parts = np;
+		p = &im->parts[im->nparts++];
+		memset(p, 0, sizeof(*p));
+		p->hostname = h ? strdup(h) : NULL;
+		p->port = sqlite3_column_int64(st, 1);
+		if (sqlite3_column_int(st, 2) > 1)
+			snprintf(label, sizeof(label), "%s:%lld", h ? h : "unknown", p->port);
+		else
+			snprintf(label, sizeof(label), "%s", h ? h : "unknown");
+		p->label = strdup(label);
+		if ((h && !p->hostname) || !p->label) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ub_fail(im->e, UB_EDATA, "%s: listing fio --client hosts: %s", im->name,
+			       rc == SQLITE_NOMEM ? "out of memory" : sqlite3_errmsg(im->db));
+	return im->nparts ? UB_OK : ub_fail(im->e, UB_EDATA, "%s: fio --client output with no "
+					    "per-host results", im->name);
+}
+
+static int insert_run(struct import *im, struct part *p, int idx)
+{
+	const struct ub_import_opts *o = im->o;
+	const char *kernel = o->kernel, *cpu = NULL;
+	sqlite3_stmt *st;
+	int rc;
+
+	/*
+	 * This machine's kernel and CPU describe a local run only: a fio --server's
+	 * are not in its JSON (--kernel, if given, says it), nor are those of
+	 * another machine named by --host.
+	 */
+	if (!im->doc.client && o->local && (!o->host || !strcmp(o->host, o->local->name))) {
+		kernel = kernel ? kernel : o->local->kernel;
+		cpu = o->local->cpu_model;
+	}
+	rc = prep(im, run_sql, &st);
+	if (rc)
+		return rc;
+	rc = bind_doc(im, st);
+	rc = rc ? rc : bind_text(st, 2, o->sweep);
+	rc = rc ? rc : bind_text(st, 3, o->config);	/* NULL: set from the jobs below */
+	rc = rc ? rc : bind_int(st, 4, o->repeat, o->repeat > 0);
+	rc = rc ? rc : bind_text(st, 5, p->label);
+	rc = rc ? rc : bind_text(st, 6, kernel);
+	rc = rc ? rc : bind_text(st, 7, cpu);
+	rc = rc ? rc : bind_text(st, 8, im->engine_build);
+	rc = rc ? rc : bind_int(st, 9, im->device_id, im->device_id > 0);
+	rc = rc ? rc : bind_text(st, 10, im->name);
+	rc = rc ? rc : sqlite3_bind_text(st, 11, im->hash, -1, SQLITE_STATIC);
+	rc = rc ? rc : sqlite3_bind_int(st, 12, idx);
+	rc = run_once(im, st, rc);
+	if (rc)
+		return rc;
+	p->run_id = sqlite3_last_insert_rowid(im->db);
+	return UB_OK;
+}
+
+static int insert_jobs(struct import *im, struct part *p)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(im, jobs_sql, &st);
+	if (rc)
+		return rc;
+	rc = bind_doc(im, st);
+	rc = rc ? rc : sqlite3_bind_int64(st, 2, p->run_id);
+	rc = rc ? rc : sqlite3_bind_text(st, 3, im->doc.jobs_path, -1, SQLITE_STATIC);
+	rc = rc ? rc : bind_text(st, 4, p->hostname);
+	rc = rc ? rc : sqlite3_bind_int64(st, 5, p->port);
+	rc = rc ? rc : sqlite3_bind_int(st, 6, im->doc.client);
+	rc = run_once(im, st, rc);
+	if (rc)
+		return rc;
+	p->njobs = sqlite3_changes(im->db);
+	if (!p->njobs)
+		return ub_fail(im->e, UB_EDATA, "%s: no job results in the fio JSON", im->name);
+	rc = prep(im, results_sql, &st);
+	if (rc)
+		return rc;
+	rc = bind_doc(im, st);
+	rc = rc ? rc : sqlite3_bind_int64(st, 2, p->run_id);
+	rc = rc ? rc : sqlite3_bind_text(st, 3, im->doc.jobs_path, -1, SQLITE_STATIC);
+	return run_once(im, st, rc);
+}
+
+/* Each job's config: --config, or the label its engine and ring modes give. */
+static int label_jobs(struct import *im, struct part *p)
+{
+	static const char sel[] =
+		"SELECT id, ioengine, hipri, sqthread_poll, fixedbufs, registerfiles, restrict,"
+		" bpf_filter, bpf_chain, passthru FROM jobs WHERE run_id = ?1 ORDER BY idx";
+	sqlite3_stmt *st, *up = NULL;
+	char first[256] = "";
+	int rc;
+
+	rc = prep(im, sel, &st);
+	if (rc)
+		return rc;
+	rc = prep(im, "UPDATE jobs SET config = ?1 WHERE id = ?2", &up);
+	if (rc) {
+		sqlite3_finalize(st);
+		return rc;
+	}
+	rc = sqlite3_bind_int64(st, 1, p->run_id);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ub_modes m = {
+			.ioengine = (const char *)sqlite3_column_text(st, 1),
+			.hipri = sqlite3_column_int(st, 2),
+			.sqthread_poll = sqlite3_column_int(st, 3),
+			.fixedbufs = sqlite3_column_int(st, 4),
+			.registerfiles = sqlite3_column_int(st, 5),
+			.restrict_ring = sqlite3_column_int(st, 6),
+			.bpf_filter = sqlite3_column_int(st, 7),
+			.bpf_chain = sqlite3_column_int(st, 8),
+			.passthru = sqlite3_column_int(st, 9),
+		};
+		char label[256];
+
+		if (im->o->config)
+			snprintf(label, sizeof(label), "%s", im->o->config);
+		else
+			ub_config_label(&m, label, sizeof(label));
+		if (!first[0])
+			snprintf(first, sizeof(first), "%s", label);
+		rc = sqlite3_bind_text(up, 1, label, -1, SQLITE_TRANSIENT);
+		rc = rc ? rc : sqlite3_bind_int64(up, 2, sqlite3_column_int64(st, 0));
+		rc = rc ? rc : sqlite3_step(up);
+		if (rc != SQLITE_DONE)
+			break;
+		rc = sqlite3_reset(up);
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(up);
+	if (rc != SQLITE_DONE)
+		return ub_fail_sql(im->e, im->db, im->name);
+	if (im->o->config)
+		return UB_OK;
+	/* runs.config names the run by its first job. */
+	rc = prep(im, "UPDATE runs SET config = ?1 WHERE id = ?2", &st);
+	if (rc)
+		return rc;
+	rc = sqlite3_bind_text(st, 1, first, -1, SQLITE_TRANSIENT);
+	rc = rc ? rc : sqlite3_bind_int64(st, 2, p->run_id);
+	return run_once(im, st, rc);
+}
+
+/* An engine build id from the job options when the tags gave none. */
+static int engine_build_from_jobs(struct import *im, struct part *p)
+{
+	static const char sql[] =
+		"UPDATE runs SET engine_build = (SELECT coalesce(json_extract(options, '$.engine_build'),"
+		"  json_extract(options, '$.git_rev'), json_extract(options, '$.build_id'))"
+		"  FROM jobs WHERE run_id = ?1 ORDER BY idx LIMIT 1)"
+		" WHERE id = ?1 AND engine_build IS NULL";
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(im, sql, &st);
+	if (rc)
+		return rc;
+	return run_once(im, st, sqlite3_bind_int64(st, 1, p->run_id));
+}
+
+static int insert_tags(struct import *im, struct part *p)
+{
+	sqlite3_stmt *st;
+	int i, rc;
+
+	if (!im->o->ntags)
+		return UB_OK;
+	rc = prep(im, "INSERT INTO tags(run_id, key, value) VALUES (?1, ?2, ?3)", &st);
+	if (rc)
+		return rc;
+	for (i = 0; i < im->o->ntags; i++) {
+		rc = sqlite3_bind_int64(st, 1, p->run_id);
+		rc = rc ? rc : sqlite3_bind_text(st, 2, im->o->tags[i].key, -1, SQLITE_STATIC);
+		rc = rc ? rc : sqlite3_bind_text(st, 3, im->o->tags[i].value, -1, SQLITE_STATIC);
+		rc = rc ? rc : sqlite3_step(st);
+		if (rc != SQLITE_DONE)
+			break;
+		rc = sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE || rc == SQLITE_OK ? UB_OK : ub_fail_sql(im->e, im->db, im->name);
+}
+
+static const char *tag_build_id(const struct ub_import_opts *o)
+{
+	static const char *const keys[] = { "engine_build", "git_rev", "build_id" };
+	size_t k;
+	int i;
+
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+		for (i = 0; i < o->ntags; i++)
+			if (!strcmp(o->tags[i].key, keys[k]))
+				return o->tags[i].value;
+	return NULL;
+}
+
+static int import_locked(struct import *im, FILE *out, int *already)
+{
+	int i, rc;
+
+	rc = find_existing(im, out, already);
+	if (rc || *already)
+		return rc;
+	if (im->doc.client) {
+		rc = client_parts(im);
+		if (rc)
+			return rc;
+		if (im->o->host)
+			return ub_fail(im->e, UB_EUSAGE, "%s is fio --client output: each server's "
+				       "\"hostname\" names its run; drop --host", im->name);
+	} else {
+		im->parts = calloc(1, sizeof(*im->parts));
+		if (!im->parts)
+			return ub_fail(im->e, UB_EDATA, "%s: out of memory", im->name);
+		im->nparts = 1;
+		im->parts[0].label = xstrdup(im->o->host ? im->o->host :
+					     im->o->local ? im->o->local->name : NULL);
+		if (!im->parts[0].label)
+			return ub_fail(im->e, UB_EDATA, "%s: out of memory", im->name);
+	}
+	if (im->o->device) {
+		rc = device_row(im);
+		if (rc)
+			return rc;
+	}
+	for (i = 0; i < im->nparts; i++) {
+		struct part *p = &im->parts[i];
+
+		rc = insert_run(im, p, i);
+		rc = rc ? rc : insert_jobs(im, p);
+		rc = rc ? rc : label_jobs(im, p);
+		rc = rc ? rc : engine_build_from_jobs(im, p);
+		rc = rc ? rc : insert_tags(im, p);
+		if (rc)
+			return rc;
+	}
+	return UB_OK;
+}
+
+int ub_import_buf(sqlite3 *db, const char *name, const char *buf, size_t len,
+		  const struct ub_import_opts *o, FILE *out, struct ub_err *e)
+{
+	struct import im = { .db = db, .name = name, .o = o, .e = e };
+	int i, rc, already = 0;
+
+	rc = fio_doc_parse(db, name, buf, len, &im.doc, e);
+	if (rc)
+		return rc;
+	ub_sha256_hex(buf, len, im.hash);
+	im.engine_build = tag_build_id(o);
+	/* IMMEDIATE: take the write lock now, so the hash check and insert can't race. */
+	rc = ubdb_exec(db, "BEGIN IMMEDIATE", e);
+	if (rc) {
+		char what[sizeof(e->msg)];
+
+		snprintf(what, sizeof(what), "%s", e ? e->msg : "");
+		return ub_fail(e, rc, "%s: %s", name, what);
+	}
+	rc = import_locked(&im, out, &already);
+	if (rc == UB_OK && ubdb_exec(db, "COMMIT", e))
+		rc = ub_fail_sql(e, db, name);
+	if (rc) {
+		/* Nothing of this file stays; rc already says why. */
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		free_parts(&im);
+		return rc;
+	}
+	/* Only now is it true. */
+	for (i = 0; out && i < im.nparts; i++)
+		fprintf(out, "imported %s as run %lld (%d jobs)\n", name, im.parts[i].run_id,
+			im.parts[i].njobs);
+	free_parts(&im);
+	return UB_OK;
+}

@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The schema, in one place. PRAGMA user_version is the schema version; each
+ * migration takes the database from version N-1 to N inside one
+ * BEGIN IMMEDIATE transaction. A new database runs every migration from 1 on,
+ * so the upgrade path is exercised by every fresh database, not only by old
+ * ones. Never edit a released migration: add the next one.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "results-db/db.h"
+
+/* Version 1: the first released layout (runs, jobs, results, one view). */
+static const char schema_v1[] =
+	"CREATE TABLE runs("
+	" id INTEGER PRIMARY KEY,"
+	" imported_at TEXT NOT NULL,"
+	" sweep TEXT, config TEXT, repeat INTEGER, host TEXT, kernel TEXT, fio_version TEXT,"
+	" file TEXT,"
+	" content_hash TEXT NOT NULL UNIQUE,"
+	" raw_json TEXT NOT NULL);"
+	"CREATE TABLE jobs("
+	" id INTEGER PRIMARY KEY,"
+	" run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	" name TEXT, options TEXT, ioengine TEXT, rw TEXT, bs TEXT,"
+	" iodepth INTEGER, numjobs INTEGER, direct INTEGER);"
+	"CREATE TABLE results("
+	" id INTEGER PRIMARY KEY,"
+	" job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,"
+	" ddir TEXT NOT NULL,"
+	" iops REAL, bw_bytes INTEGER, io_bytes INTEGER, total_ios INTEGER, runtime_ms INTEGER,"
+	" clat_mean_us REAL, clat_p50_us REAL, clat_p99_us REAL, clat_p999_us REAL);"
+	"CREATE VIEW kiops_by_iodepth AS"
+	" SELECT r.sweep, r.config, j.rw, j.bs, j.iodepth, count(*) AS n,"
+	"  avg(x.iops) / 1000.0 AS kiops_mean"
+	" FROM runs r JOIN jobs j ON j.run_id = r.id JOIN results x ON x.job_id = j.id"
+	" GROUP BY r.sweep, r.config, j.rw, j.bs, j.iodepth;";
+
+/*
+ * Version 2: devices, tags, fio --client files (several runs per file, so
+ * the content hash is unique per (hash, part)), per-job config labels and
+ * ring-mode flags, more latency columns, and the views for plain sqlite3
+ * users. Columns new to old rows are filled from the raw JSON every run
+ * keeps, so a migrated database reports like a freshly imported one.
+ */
+static const char schema_v2[] =
+	"DROP VIEW kiops_by_iodepth;"
+	"CREATE TABLE devices("
+	" id INTEGER PRIMARY KEY,"
+	" path TEXT NOT NULL, kind TEXT NOT NULL, model TEXT, serial TEXT, firmware TEXT,"
+	" lba_size INTEGER, size INTEGER, nvme INTEGER NOT NULL DEFAULT 0);"
+	/* SQLite cannot drop a column constraint: rebuild runs (the documented way). */
+	"CREATE TABLE runs_v2("
+	" id INTEGER PRIMARY KEY,"
+	" imported_at TEXT NOT NULL,"
+	" fio_time TEXT,"
+	" sweep TEXT, config TEXT, repeat INTEGER,"
+	" host TEXT, kernel TEXT, cpu_model TEXT,"
+	" fio_version TEXT, engine_build TEXT,"
+	" device_id INTEGER REFERENCES devices(id),"
+	" file TEXT,"
+	" content_hash TEXT NOT NULL,"
+	" part INTEGER NOT NULL DEFAULT 0,"
+	" raw_json TEXT NOT NULL);"
+	"INSERT INTO runs_v2(id, imported_at, fio_time, sweep, config, repeat, host, kernel,"
+	"  fio_version, file, content_hash, part, raw_json)"
+	" SELECT id, imported_at,"
+	"  strftime('%Y-%m-%dT%H:%M:%SZ', json_extract(raw_json, '$.timestamp'), 'unixepoch'),"
+	"  sweep, config, repeat, host, kernel, fio_version, file, content_hash, 0, raw_json"
+	" FROM runs;"
+	"DROP TABLE runs;"
+	"ALTER TABLE runs_v2 RENAME TO runs;"
+	"CREATE UNIQUE INDEX runs_content ON runs(content_hash, part);"
+	"CREATE TABLE tags("
+	" run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	" key TEXT NOT NULL, value TEXT,"
+	" PRIMARY KEY(run_id, key));"
+	"ALTER TABLE jobs ADD COLUMN idx INTEGER;"
+	"ALTER TABLE jobs ADD COLUMN config TEXT;"
+	"ALTER TABLE jobs ADD COLUMN bs_bytes INTEGER;"
+	"ALTER TABLE jobs ADD COLUMN hipri INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN sqthread_poll INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN fixedbufs INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN registerfiles INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN restrict INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN bpf_filter INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN bpf_chain INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN passthru INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN error INTEGER;"
+	"ALTER TABLE jobs ADD COLUMN usr_cpu REAL;"
+	"ALTER TABLE jobs ADD COLUMN sys_cpu REAL;"
+	"ALTER TABLE jobs ADD COLUMN ctx INTEGER;"
+	"ALTER TABLE jobs ADD COLUMN job_runtime_ms INTEGER;"
+	"CREATE INDEX jobs_run ON jobs(run_id);"
+	/* v1 stored a file's jobs in array order: recover each one's index. */
+	"UPDATE jobs SET idx = (SELECT count(*) FROM jobs o"
+	" WHERE o.run_id = jobs.run_id AND o.id < jobs.id);"
+	"UPDATE jobs SET config = (SELECT config FROM runs WHERE runs.id = jobs.run_id),"
+	" bs_bytes = ub_size(bs),"
+	" hipri = ub_bool(json_extract(options, '$.hipri')),"
+	" sqthread_poll = ub_bool(json_extract(options, '$.sqthread_poll')),"
+	" fixedbufs = ub_bool(json_extract(options, '$.fixedbufs')),"
+	" registerfiles = ub_bool(json_extract(options, '$.registerfiles')),"
+	" restrict = ub_bool(json_extract(options, '$.restrict')),"
+	" bpf_filter = ub_bool(json_extract(options, '$.bpf_filter')),"
+	" bpf_chain = ub_bool(json_extract(options, '$.bpf_chain')),"
+	" passthru = ub_bool(json_extract(options, '$.passthru'));"
+	"UPDATE jobs SET error = json_extract(s.jv, '$.error'),"
+	" usr_cpu = json_extract(s.jv, '$.usr_cpu'), sys_cpu = json_extract(s.jv, '$.sys_cpu'),"
+	" ctx = json_extract(s.jv, '$.ctx'), job_runtime_ms = json_extract(s.jv, '$.job_runtime')"
+	" FROM (SELECT j.id AS jid, json_extract(r.raw_json, '$.jobs[' || j.idx || ']') AS jv"
+	"       FROM jobs j JOIN runs r ON r.id = j.run_id) AS s"
+	" WHERE s.jid = jobs.id;"
+	"ALTER TABLE results ADD COLUMN clat_stddev_us REAL;"
+	"ALTER TABLE results ADD COLUMN clat_min_us REAL;"
+	"ALTER TABLE results ADD COLUMN clat_max_us REAL;"
+	"ALTER TABLE results ADD COLUMN clat_p9999_us REAL;"
+	"ALTER TABLE results ADD COLUMN slat_mean_us REAL;"
+	"ALTER TABLE results ADD COLUMN lat_mean_us REAL;"
+	"ALTER TABLE results ADD COLUMN lat_p99_us REAL;"
+	"CREATE INDEX results_job ON results(job_id);"
+	"UPDATE results SET"
+	" clat_stddev_us = json_extract(s.jv, '$.' || ddir || '.clat_ns.stddev') / 1000.0,"
+	" clat_min_us = json_extract(s.jv, '$.' || ddir || '.clat_ns.min') / 1000.0,"
+	" clat_max_us = json_extract(s.jv, '$.' || ddir || '.clat_ns.max') / 1000.0,"
+	" clat_p9999_us = json_extract(s.jv,"
+	"   '$.' || ddir || '.clat_ns.percentile.\"99.990000\"') / 1000.0,"
+	" slat_mean_us = json_extract(s.jv, '$.' || ddir || '.slat_ns.mean') / 1000.0,"
+	" lat_mean_us = json_extract(s.jv, '$.' || ddir || '.lat_ns.mean') / 1000.0,"
+	" lat_p99_us = json_extract(s.jv, '$.' || ddir || '.lat_ns.percentile.\"99.000000\"') / 1000.0"
+	" FROM (SELECT j.id AS jid, json_extract(r.raw_json, '$.jobs[' || j.idx || ']') AS jv"
+	"       FROM jobs j JOIN runs r ON r.id = j.run_id) AS s"
+	" WHERE s.jid = results.job_id;"
+	/*
+	 * Views. A point is one workload of one run: jobs of a run with the same
+	 * config/rw/bs/iodepth/numjobs are clones (numjobs without group_reporting)
+	 * and add up. Latency comes from the job's first direction that did I/O
+	 * (read, then write); results keeps both directions apart.
+	 */
+	"CREATE VIEW job_metrics AS"
+	" SELECT j.id AS job_id, j.run_id, r.sweep, j.config, j.rw, j.bs, j.bs_bytes,"
+	"  j.iodepth, j.numjobs,"
+	"  (SELECT sum(x.iops) FROM results x WHERE x.job_id = j.id) / 1000.0 AS kiops,"
+	"  (SELECT sum(x.bw_bytes) FROM results x WHERE x.job_id = j.id) / 1048576.0 AS bw_mib,"
+	"  p.ddir AS lat_ddir, p.clat_mean_us, p.clat_p50_us, p.clat_p99_us, p.clat_p999_us,"
+	"  p.clat_p9999_us"
+	" FROM jobs j JOIN runs r ON r.id = j.run_id"
+	" LEFT JOIN results p ON p.id = (SELECT x.id FROM results x"
+	"  WHERE x.job_id = j.id AND x.total_ios > 0"
+	"  ORDER BY CASE x.ddir WHEN 'read' THEN 0 WHEN 'write' THEN 1 ELSE 2 END LIMIT 1);"
+	"CREATE VIEW run_points AS"
+	" SELECT run_id, sweep, config, rw, min(bs) AS bs, bs_bytes, iodepth, numjobs,"
+	"  count(*) AS jobs, min(job_id) AS first_job,"
+	"  sum(kiops) AS kiops, sum(bw_mib) AS bw_mib,"
+	"  avg(clat_mean_us) AS clat_mean_us, avg(clat_p50_us) AS clat_p50_us,"
+	"  avg(clat_p99_us) AS clat_p99_us, avg(clat_p999_us) AS clat_p999_us,"
+	"  avg(clat_p9999_us) AS clat_p9999_us"
+	" FROM job_metrics GROUP BY run_id, config, rw, bs_bytes, iodepth, numjobs;"
+	/* Sample standard deviation over repeats (n-1); 0 for a single run. */
+	"CREATE VIEW kiops_by_iodepth AS"
+	" WITH p AS (SELECT *, avg(kiops) OVER"
+	"  (PARTITION BY sweep, config, rw, bs_bytes, iodepth) AS m FROM run_points)"
+	" SELECT sweep, config, rw, min(bs) AS bs, iodepth, count(*) AS n,"
+	"  avg(kiops) AS kiops_mean,"
+	"  CASE WHEN count(*) > 1 THEN sqrt(sum((kiops - m) * (kiops - m)) / (count(*) - 1))"
+	"   ELSE 0.0 END AS kiops_stddev,"
+	"  min(kiops) AS kiops_min, max(kiops) AS kiops_max"
+	" FROM p GROUP BY sweep, config, rw, bs_bytes, iodepth;"
+	"CREATE VIEW latency_by_iodepth AS"
+	" SELECT sweep, config, rw, min(bs) AS bs, iodepth, count(*) AS n,"
+	"  avg(clat_mean_us) AS clat_mean_us, avg(clat_p50_us) AS clat_p50_us,"
+	"  avg(clat_p99_us) AS clat_p99_us, avg(clat_p999_us) AS clat_p999_us,"
+	"  avg(clat_p9999_us) AS clat_p9999_us, max(clat_p99_us) AS clat_p99_us_max"
+	" FROM run_points GROUP BY sweep, config, rw, bs_bytes, iodepth;";
+
+static const char *const migrations[UB_SCHEMA_VERSION] = { schema_v1, schema_v2 };
+
+int ubdb_exec(sqlite3 *db, const char *sql, struct ub_err *e)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		ub_fail(e, UB_EDATA, "%s", msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return UB_EDATA;
+	}
+	return UB_OK;
+}
+
+static int user_version(sqlite3 *db, int *v, struct ub_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return ub_fail_sql(e, db, "reading the schema version");
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? UB_OK : ub_fail_sql(e, db, "reading the schema version");
+}
+
+static int count_tables(sqlite3 *db, int *n, struct ub_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL) != SQLITE_OK)
+		return ub_fail_sql(e, db, "reading the schema");
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? UB_OK : ub_fail_sql(e, db, "reading the schema");
+}
+
+/* Tables but no user_version: some other program's database; leave it alone. */
+static int refuse_foreign(sqlite3 *db, struct ub_err *e)
+{
+	int v, tables = 0, rc;
+
+	rc = user_version(db, &v, e);
+	rc = rc ? rc : count_tables(db, &tables, e);
+	if (rc)
+		return rc;
+	if (v == 0 && tables)
+		return ub_fail(e, UB_EDATA, "not a uringbpf-db database: it has tables but "
+			       "no schema version (PRAGMA user_version is 0)");
+	return UB_OK;
+}
+
+static int check_foreign_keys(sqlite3 *db, struct ub_err *e)
+{
+	sqlite3_stmt *st;
+	int rc, bad = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM pragma_foreign_key_check", -1, &st,
+			       NULL) != SQLITE_OK)
+		return ub_fail_sql(e, db, "checking foreign keys");
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		bad = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return ub_fail_sql(e, db, "checking foreign keys");
+	if (bad)
+		return ub_fail(e, UB_EDATA, "%d rows reference missing rows after migration", bad);
+	return UB_OK;
+}
+
+static int migrate_locked(sqlite3 *db, struct ub_err *e)
+{
+	char sql[64];
+	int v, rc;
+
+	/* Re-read under the write lock: a concurrent importer may have migrated. */
+	rc = user_version(db, &v, e);
+	if (rc)
+		return rc;
+	if (v == 0) {
+		rc = refuse_foreign(db, e);
+		if (rc)
+			return rc;
+	}
+	if (v > UB_SCHEMA_VERSION)
+		return ub_fail(e, UB_EDATA,
+			       "the database has schema version %d, newer than this uringbpf-db (%d): "
+			       "use a newer uringbpf-db", v, UB_SCHEMA_VERSION);
+	for (; v < UB_SCHEMA_VERSION; v++) {
+		rc = ubdb_exec(db, migrations[v], e);
+		if (rc) {
+			char what[sizeof(e->msg)];
+
+			snprintf(what, sizeof(what), "%s", e ? e->msg : "");
+			return ub_fail(e, rc, "migrating the schema to version %d: %s", v + 1, what);
+		}
+	}
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", UB_SCHEMA_VERSION);
+	rc = ubdb_exec(db, sql, e);
+	if (rc)
+		return rc;
+	/* A rebuilt table must still satisfy every reference into it. */
+	return check_foreign_keys(db, e);
+}
+
+int ubdb_migrate(sqlite3 *db, struct ub_err *e)
+{
+	int v, rc;
+
+	rc = user_version(db, &v, e);
+	if (rc || v == UB_SCHEMA_VERSION)
+		return rc;
+	/* foreign_keys cannot change inside a transaction; rebuilding runs needs it off. */
+	rc = ubdb_exec(db, "PRAGMA foreign_keys = OFF", e);
+	if (rc)
+		return rc;
+	rc = ubdb_exec(db, "BEGIN IMMEDIATE", e);
+	if (rc)
+		return rc;
+	rc = migrate_locked(db, e);
+	if (rc) {
+		/* The error that matters is rc's; a failed rollback ends with the connection. */
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	rc = ubdb_exec(db, "COMMIT", e);
+	if (rc)
+		return rc;
+	return ubdb_exec(db, "PRAGMA foreign_keys = ON", e);
+}
+
+int ubdb_open(const char *path, enum ub_open_mode mode, sqlite3 **out, struct ub_err *e)
+{
+	int flags = SQLITE_OPEN_READWRITE | (mode == UB_OPEN_CREATE ? SQLITE_OPEN_CREATE : 0);
+	sqlite3 *db = NULL;
+	int rc;
+
+	*out = NULL;
+	if (mode == UB_OPEN_EXISTING && strcmp(path, ":memory:") && access(path, F_OK))
+		return ub_fail(e, UB_EDATA,
+			       "no results database at %s: import results first "
+			       "(uringbpf-db --db %s import FILE.json), or name another with --db "
+			       "or URINGBPF_DB", path, path);
+	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+		rc = ub_fail(e, UB_EDATA, "cannot open database %s: %s", path,
+			     db ? sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close(db);
+		return rc;
+	}
+	/* Several importers may run at once (parallel sweeps): wait, don't fail. */
+	if (sqlite3_busy_timeout(db, 30000) != SQLITE_OK) {
+		rc = ub_fail_sql(e, db, "setting busy_timeout");
+		goto fail;
+	}
+	if (sqlite3_extended_result_codes(db, 1) != SQLITE_OK ||
+	    ub_register_sql_functions(db) != SQLITE_OK) {
+		rc = ub_fail_sql(e, db, "registering SQL functions");
+		goto fail;
+	}
+	rc = refuse_foreign(db, e);
+	if (rc)
+		goto fail;
+	/* WAL: readers never block the importer; NORMAL sync is durable enough in WAL. */
+	rc = ubdb_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", e);
+	if (rc)
+		goto fail;
+	rc = ubdb_migrate(db, e);
+	if (rc)
+		goto fail;
+	rc = ubdb_exec(db, "PRAGMA foreign_keys = ON", e);
+	if (rc)
+		goto fail;
+	*out = db;
+	return UB_OK;
+fail:
+	{
+		char what[sizeof(e->msg)];
+
+		snprintf(what, sizeof(what), "%s", e ? e->msg : "");
+		ub_fail(e, rc, "%s: %s", path, what);
+	}
+	sqlite3_close(db);
+	return rc;
+}

@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * table (Markdown, one row per config, one column per iodepth) and series
+ * (gnuplot blocks, any job option on the x-axis). Both read the run_points /
+ * job_metrics views, so they agree with what a sqlite3 user sees.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "results-db/db.h"
+
+/* Column names of run_points: the only metric text that reaches SQL. */
+static const char *const metrics[] = {
+	"kiops", "clat_p50_us", "clat_p99_us", "clat_p999_us", "clat_p9999_us", "clat_mean_us",
+	"bw_mib",
+};
+
+int ub_metric_valid(const char *metric)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++)
+		if (!strcmp(metric, metrics[i]))
+			return 1;
+	return 0;
+}
+
+#define FILTER_SQL \
+	" (?1 IS NULL OR sweep = ?1) AND (?2 IS NULL OR rw = ?2) AND (?3 IS NULL OR bs_bytes = ?3)"
+
+static int bind_filter(sqlite3_stmt *st, const struct ub_filter *f)
+{
+	int rc;
+
+	rc = f->sweep ? sqlite3_bind_text(st, 1, f->sweep, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 1);
+	if (rc == SQLITE_OK)
+		rc = f->rw ? sqlite3_bind_text(st, 2, f->rw, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 2);
+	if (rc == SQLITE_OK)
+		rc = f->bs_bytes >= 0 ? sqlite3_bind_int64(st, 3, f->bs_bytes) : sqlite3_bind_null(st, 3);
+	return rc;
+}
+
+static void describe_filter(const struct ub_filter *f, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s%s%s", f->sweep ? " sweep " : "", f->sweep ? f->sweep : "",
+		 f->rw ? " rw " : "", f->rw ? f->rw : "", f->bs ? " bs " : "", f->bs ? f->bs : "");
+}
+
+/*
+ * Averaging across sweeps, rw or bs would mix unlike results into one
+ * number: ask for a choice instead. The x-axis dimension may vary.
+ */
+static int check_single(sqlite3 *db, const struct ub_filter *f, const char *col,
+			const char *shown, const char *option, int *count, struct ub_err *e)
+{
+	char sql[512], list[512] = "";
+	sqlite3_stmt *st;
+	int rc, n = 0;
+
+	snprintf(sql, sizeof(sql), "SELECT coalesce(%s, '(none)') FROM run_points WHERE" FILTER_SQL
+		 " GROUP BY %s ORDER BY min(first_job)", shown, col);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return ub_fail_sql(e, db, "reading results");
+	rc = bind_filter(st, f);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t used = strlen(list);
+
+		if (used < sizeof(list) - 2)
+			snprintf(list + used, sizeof(list) - used, "%s%s", n ? ", " : "",
+				 (const char *)sqlite3_column_text(st, 0));
+		n++;
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ub_fail_sql(e, db, "reading results");
+	*count = n;
+	if (n > 1)
+		return ub_fail(e, UB_EUSAGE, "the results hold several %s values (%s): choose one with "
+			       "--%s %s", option, list, option, option[0] == 'b' ? "BS" :
+			       option[0] == 'r' ? "RW" : "NAME");
+	return UB_OK;
+}
+
+static int check_selection(sqlite3 *db, const struct ub_filter *f, const char *x,
+			   struct ub_err *e)
+{
+	char what[256];
+	int rc, n = 0;
+
+	rc = check_single(db, f, "sweep", "sweep", "sweep", &n, e);
+	if (rc)
+		return rc;
+	if (!n) {
+		describe_filter(f, what, sizeof(what));
+		return ub_fail(e, UB_EDATA, "no results%s%s", what[0] ? " for" : "", what);
+	}
+	if (!x || strcmp(x, "rw")) {
+		rc = check_single(db, f, "rw", "rw", "rw", &n, e);
+		if (rc)
+			return rc;
+	}
+	if (!x || strcmp(x, "bs"))
+		rc = check_single(db, f, "bs_bytes", "min(bs)", "bs", &n, e);
+	return rc;
+}
+
+/* A growable list of distinct strings (config labels) or integers (iodepths). */
+struct col {
+	char **names;
+	long long *vals;
+	int n;
+};
+
+static int col_add(struct col *c, const char *name, long long v)
+{
+	char **nn = realloc(c->names, sizeof(*nn) * (c->n + 1));
+	long long *nv;
+
+	if (!nn)
+		return -1;
+	c->names = nn;
+	nv = realloc(c->vals, sizeof(*nv) * (c->n + 1));
+	if (!nv)
+		return -1;
+	c->vals = nv;
+	c->names[c->n] = strdup(name ? name : "(none)");
+	if (!c->names[c->n])
+		return -1;
+	c->vals[c->n++] = v;
+	return 0;
+}
+
+static void col_free(struct col *c)
+{
+	int i;
+
+	for (i = 0; i < c->n; i++)
+		free(c->names[i]);
+	free(c->names);
+	free(c->vals);
+}
+
+static int load_col(sqlite3 *db, const struct ub_filter *f, const char *sql, struct col *c,
+		    struct ub_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return ub_fail_sql(e, db, "reading results");
+	rc = bind_filter(st, f);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (col_add(c, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 0))) {
+			sqlite3_finalize(st);
+			return ub_fail(e, UB_EDATA, "out of memory");
+		}
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? UB_OK : ub_fail_sql(e, db, "reading results");
+}
+
+static int table_cells(sqlite3 *db, const struct ub_filter *f, const char *metric,
+		       const struct col *cfg, const struct col *qd, double *cell, char *has,
+		       struct ub_err *e)
+{
+	char sql[512];
+	sqlite3_stmt *st;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "SELECT config, iodepth, avg(%s) FROM run_points WHERE" FILTER_SQL
+		 " AND %s IS NOT NULL GROUP BY config, iodepth", metric, metric);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return ub_fail_sql(e, db, "reading results");
+	rc = bind_filter(st, f);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *c = (const char *)sqlite3_column_text(st, 0);
+		long long d = sqlite3_column_int64(st, 1);
+		int i, j;
+
+		for (i = 0; i < cfg->n && strcmp(cfg->names[i], c ? c : "(none)"); i++)
+			;
+		for (j = 0; j < qd->n && qd->vals[j] != d; j++)
+			;
+		if (i < cfg->n && j < qd->n) {
+			cell[i * qd->n + j] = sqlite3_column_double(st, 2);
+			has[i * qd->n + j] = 1;
+		}
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? UB_OK : ub_fail_sql(e, db, "reading results");
+}
+
+int ub_cmd_table(sqlite3 *db, const struct ub_filter *f, const char *metric, FILE *out,
+		 struct ub_err *e)
+{
+	struct col cfg = { 0 }, qd = { 0 };
+	double *cell = NULL;
+	char *has = NULL;
+	int i, j, rc;
+
+	rc = check_selection(db, f, NULL, e);
+	rc = rc ? rc : load_col(db, f, "SELECT config FROM run_points WHERE" FILTER_SQL
+				" GROUP BY config ORDER BY min(first_job)", &cfg, e);
+	rc = rc ? rc : load_col(db, f, "SELECT DISTINCT iodepth FROM run_points WHERE" FILTER_SQL
+				" ORDER BY iodepth", &qd, e);
+	if (rc)
+		goto out;
+	cell = calloc((size_t)cfg.n * qd.n + 1, sizeof(*cell));
+	has = calloc((size_t)cfg.n * qd.n + 1, 1);
+	if (!cell || !has) {
+		rc = ub_fail(e, UB_EDATA, "out of memory");
+		goto out;
+	}
+	rc = table_cells(db, f, metric, &cfg, &qd, cell, has, e);
+	if (rc)
+		goto out;
+	fprintf(out, "| config |");
+	for (j = 0; j < qd.n; j++)
+		fprintf(out, " %lld |", qd.vals[j]);
+	fprintf(out, "\n|---|");
+	for (j = 0; j < qd.n; j++)
+		fprintf(out, "---|");
+	fprintf(out, "\n");
+	for (i = 0; i < cfg.n; i++) {
+		fprintf(out, "| %s |", cfg.names[i]);
+		for (j = 0; j < qd.n; j++) {
+			/* Three significant digits below 10: a 64-read chain does 0.1-0.5 kIOPS. */
+			if (has[i * qd.n + j] && fabs(cell[i * qd.n + j]) < 10)
+				fprintf(out, " %#.3g |", cell[i * qd.n + j]);
+			else if (has[i * qd.n + j])
+				fprintf(out, " %.1f |", cell[i * qd.n + j]);
+			else
+				fprintf(out, " - |");
+		}
+		fprintf(out, "\n");
+	}
+out:
+	free(cell);
+	free(has);
+	col_free(&cfg);
+	col_free(&qd);
+	return rc;
+}
+
+/* gnuplot reads a bare word as one column; anything else goes in quotes. */
+static void print_x(FILE *out, const char *x)
+{
+	const char *p;
+	int quote = !*x;
+
+	for (p = x; *p && !quote; p++)
+		quote = (unsigned char)*p <= ' ' || *p == '"' || *p == '#';
+	if (!quote) {
+		fputs(x, out);
+		return;
+	}
+	fputc('"', out);
+	for (p = x; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fputc('\\', out);
+		fputc((unsigned char)*p < ' ' ? ' ' : *p, out);
+	}
+	fputc('"', out);
+}
+
+static const char *x_expr(const char *x)
+{
+	if (!strcmp(x, "iodepth"))
+		return "m.iodepth";
+	if (!strcmp(x, "numjobs"))
+		return "m.numjobs";
+	if (!strcmp(x, "bs"))
+		return "m.bs_bytes";	/* bytes: numeric, sorts and log-scales */
+	if (!strcmp(x, "rw"))
+		return "m.rw";
+	return "json_extract(j.options, ?4)";
+}
+
+/*
+ * A point is one workload of one run (as in run_points), with its x value;
+ * each (config, x) then gets mean, sample stddev, min, max over the points.
+ */
+static const char series_sql[] =
+	"WITH pts AS (SELECT m.config, %s AS x, min(m.job_id) AS first_job,"
+	"   sum(m.kiops) AS kiops, sum(m.bw_mib) AS bw_mib,"
+	"   avg(m.clat_mean_us) AS clat_mean_us, avg(m.clat_p50_us) AS clat_p50_us,"
+	"   avg(m.clat_p99_us) AS clat_p99_us, avg(m.clat_p999_us) AS clat_p999_us,"
+	"   avg(m.clat_p9999_us) AS clat_p9999_us"
+	"  FROM job_metrics m JOIN jobs j ON j.id = m.job_id"
+	"  WHERE (?1 IS NULL OR m.sweep = ?1) AND (?2 IS NULL OR m.rw = ?2)"
+	"    AND (?3 IS NULL OR m.bs_bytes = ?3)"
+	"  GROUP BY m.run_id, m.config, m.rw, m.bs_bytes, m.iodepth, m.numjobs, x),"
+	" v AS (SELECT config, x, %s AS y, first_job FROM pts WHERE %s IS NOT NULL),"
+	" c AS (SELECT config, min(first_job) AS o FROM v GROUP BY config),"
+	" w AS (SELECT v.*, avg(y) OVER (PARTITION BY config, x) AS mean FROM v)"
+	" SELECT w.config, x, avg(y),"
+	"  CASE WHEN count(*) > 1 THEN sqrt(sum((y - mean) * (y - mean)) / (count(*) - 1))"
+	"   ELSE 0.0 END, min(y), max(y), count(*)"
+	" FROM w JOIN c ON c.config IS w.config"
+	" GROUP BY w.config, x ORDER BY c.o, CAST(x AS REAL), x";
+
+int ub_cmd_series(sqlite3 *db, const struct ub_filter *f, const char *x, const char *metric,
+		  FILE *out, struct ub_err *e)
+{
+	char sql[sizeof(series_sql) + 256], path[300], *prev = NULL;
+	sqlite3_stmt *st;
+	int rc, missing = 0, blocks = 0;
+
+	rc = check_selection(db, f, x, e);
+	if (rc)
+		return rc;
+	snprintf(sql, sizeof(sql), series_sql, x_expr(x), metric, metric);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return ub_fail_sql(e, db, "reading results");
+	/* Option names are checked to be [A-Za-z0-9_] by the CLI; quoted for the path. */
+	snprintf(path, sizeof(path), "$.\"%s\"", x);
+	rc = bind_filter(st, f);
+	if (rc == SQLITE_OK && sqlite3_bind_parameter_count(st) >= 4)
+		rc = sqlite3_bind_text(st, 4, path, -1, SQLITE_TRANSIENT);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *cfg = (const char *)sqlite3_column_text(st, 0);
+		const char *xv = (const char *)sqlite3_column_text(st, 1);
+
+		rc = SQLITE_OK;
+		if (!cfg)
+			cfg = "(none)";
+		if (!xv) {
+			missing += sqlite3_column_int(st, 6);
+			continue;
+		}
+		if (!prev || strcmp(prev, cfg)) {
+			free(prev);
+			prev = strdup(cfg);
+			if (!prev) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			/* Two blank lines end a gnuplot data set: blocks are `index` 0, 1, ... */
+			fprintf(out, "%s# config: %s\n", blocks++ ? "\n\n" : "", cfg);
+		}
+		print_x(out, xv);
+		fprintf(out, " %.3f %.3f %.3f %.3f %d\n", sqlite3_column_double(st, 2),
+			sqlite3_column_double(st, 3), sqlite3_column_double(st, 4),
+			sqlite3_column_double(st, 5), sqlite3_column_int(st, 6));
+	}
+	sqlite3_finalize(st);
+	free(prev);
+	if (rc != SQLITE_DONE)
+		return ub_fail(e, UB_EDATA, "reading results: %s",
+			       rc == SQLITE_NOMEM ? "out of memory" : sqlite3_errmsg(db));
+	if (missing)
+		fprintf(stderr, "uringbpf-db: note: %d result points have no option %s; left out\n",
+			missing, x);
+	if (!blocks)
+		return ub_fail(e, UB_EDATA, "no results have option %s and metric %s", x, metric);
+	return UB_OK;
+}

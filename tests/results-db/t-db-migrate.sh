@@ -1,0 +1,55 @@
+#!/bin/bash
+# A schema version 1 database (fixtures/schema-v1.sql) is migrated to the
+# current version on first use: rows kept, new columns filled from the raw
+# JSON every run keeps, views and imports working; a newer one is refused.
+source "$UB_TOP/tests/lib.sh"
+source "$UB_TOP/tests/results-db/helpers.sh"
+db_need_tool
+ub_scratch_init
+tmp=$UB_SCRATCH
+db=$tmp/v1.db
+sqlite3 "$db" <"$FIX/schema-v1.sql"
+sqlite3 "$tmp/ref.db" <"$FIX/schema-v1.sql"	# stays at version 1: expected values come from it
+# raw RUN SQL-PATH: a value from the raw fio JSON the v1 database holds for RUN.
+raw() { q "$tmp/ref.db" "SELECT $2 FROM (SELECT raw_json AS j FROM runs WHERE id = $1)"; }
+expect_eq fixture-is-v1 "$(q "$db" "PRAGMA user_version")" 1
+old_results=$(q "$db" "SELECT group_concat(job_id || ddir || iops || ',' || clat_p99_us, ';') FROM results")
+
+out=$("$UB_DB" --db "$db" table --sweep v1sweep); rc=$?
+expect_eq table-after-migration "$rc:$out" "0:| config | 1 | 4 |
+|---|---|---|
+| io_uring | $(raw 1 "printf('%.1f', json_extract(j, '\$.jobs[0].read.iops') / 1000.0)") | $(raw 2 "printf('%.1f', json_extract(j, '\$.jobs[0].read.iops') / 1000.0)") |"
+expect_eq version-now-2 "$(q "$db" "PRAGMA user_version")" 2
+expect_eq results-kept "$(q "$db" "SELECT group_concat(job_id || ddir || iops || ',' || clat_p99_us, ';') FROM results")" "$old_results"
+expect_eq runs-kept "$(q "$db" "SELECT group_concat(id || sweep || host || kernel || content_hash || part, ';') FROM runs")" \
+	"1v1sweepoldhost6.1.0-oldv1-hash-qd10;2v1sweepoldhost6.1.0-oldv1-hash-qd40"
+expect_eq p9999-filled-from-raw-json "$(q "$db" "SELECT clat_p9999_us FROM results WHERE job_id = 2 AND ddir = 'read'")" \
+	"$(raw 2 "json_extract(j, '\$.jobs[0].read.clat_ns.percentile.\"99.990000\"') / 1000.0")"
+expect_eq job-columns-filled "$(q "$db" "SELECT idx || ':' || config || ':' || bs_bytes || ':' || usr_cpu FROM jobs WHERE id = 1")" \
+	"0:io_uring:4096:$(raw 1 "json_extract(j, '\$.jobs[0].usr_cpu')")"
+expect_eq fio-time-filled "$(q "$db" "SELECT fio_time FROM runs WHERE id = 1")" \
+	"$(raw 1 "strftime('%Y-%m-%dT%H:%M:%SZ', json_extract(j, '\$.timestamp'), 'unixepoch')")"
+expect_eq foreign-keys "$(q "$db" "PRAGMA foreign_key_check")" ""
+expect_eq integrity "$(q "$db" "PRAGMA integrity_check")" ok
+expect_eq new-views "$(q "$db" "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema WHERE type = 'view' ORDER BY name)")" \
+	"job_metrics,kiops_by_iodepth,latency_by_iodepth,run_points"
+out=$("$UB_DB" --db "$db" import --sweep v1sweep "$FIX/sweep-int-qd1-r2.json")
+expect_eq import-after-migration "$out" "imported $FIX/sweep-int-qd1-r2.json as run 3 (1 jobs)"
+expect_eq repeats-averaged "$(q "$db" "SELECT n FROM kiops_by_iodepth WHERE iodepth = 1")" 2
+
+# A fresh database goes through the same two steps.
+"$UB_DB" --db "$tmp/new.db" import "$FIX/jsonplus.json" >/dev/null
+expect_eq fresh-db-version "$(q "$tmp/new.db" "PRAGMA user_version")" 2
+expect_eq same-schema-fresh-and-migrated \
+	"$(q "$tmp/new.db" "SELECT group_concat(name || type, ',') FROM (SELECT name, type FROM sqlite_schema ORDER BY name)")" \
+	"$(q "$db" "SELECT group_concat(name || type, ',') FROM (SELECT name, type FROM sqlite_schema ORDER BY name)")"
+
+q "$tmp/new.db" "PRAGMA user_version = 99"
+err=$("$UB_DB" --db "$tmp/new.db" runs 2>&1); rc=$?
+expect_eq newer-schema-refused "$rc:$err" "1:uringbpf-db runs: $tmp/new.db: the database has schema version 99, newer than this uringbpf-db (2): use a newer uringbpf-db"
+
+sqlite3 "$tmp/other.db" "CREATE TABLE notes(x); PRAGMA journal_mode = DELETE;" >/dev/null
+err=$("$UB_DB" --db "$tmp/other.db" import "$FIX/jsonplus.json" 2>&1); rc=$?
+expect_eq foreign-db-refused "$rc:$err" "1:uringbpf-db import: $tmp/other.db: not a uringbpf-db database: it has tables but no schema version (PRAGMA user_version is 0)"
+expect_eq foreign-db-untouched "$(q "$tmp/other.db" "SELECT count(*) FROM sqlite_schema")|$(q "$tmp/other.db" "PRAGMA journal_mode")" "1|delete"
+finish

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit checks of the results tool's pure helpers: SHA-256 (the import key),
+ * fio size parsing, default config labels, NVMe node names. Prints
+ * "ok NAME" / "not ok NAME: why" lines for tests/run.sh.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "results-db/db.h"
+
+static int fails;
+
+static void expect_str(const char *name, const char *got, const char *want)
+{
+	if (!strcmp(got, want)) {
+		printf("ok %s\n", name);
+	} else {
+		printf("not ok %s: got '%s', want '%s'\n", name, got, want);
+		fails++;
+	}
+}
+
+static void sha256_vectors(void)
+{
+	/* FIPS 180-4 examples; the 56- and 64-byte inputs hit the padding edges. */
+	static const struct { const char *in; const char *hex; } v[] = {
+		{ "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+		{ "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
+		{ "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		  "a8ae6e6ee929abea3afcfc5258c8ccd6f85273e0d4626d26c7279f3250f77c8e" },
+	};
+	char hex[65], name[64];
+	size_t i;
+	char *m;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		ub_sha256_hex(v[i].in, strlen(v[i].in), hex);
+		snprintf(name, sizeof(name), "sha256-%zu-bytes", strlen(v[i].in));
+		expect_str(name, hex, v[i].hex);
+	}
+	m = malloc(1000000);
+	if (!m)
+		abort();
+	memset(m, 'a', 1000000);
+	ub_sha256_hex(m, 1000000, hex);
+	expect_str("sha256-million-a", hex,
+		   "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	free(m);
+}
+
+static void sizes(void)
+{
+	static const struct { const char *in; long long want; int ok; } v[] = {
+		{ "4096", 4096, 1 }, { "4k", 4096, 1 }, { "4K", 4096, 1 }, { "4KiB", 4096, 1 },
+		{ "1m", 1 << 20, 1 }, { "128k,4k", 128 << 10, 1 }, { "512b", 512, 1 },
+		{ "4q", 0, 0 }, { "", 0, 0 }, { "k", 0, 0 }, { "99999999999999999999", 0, 0 },
+	};
+	char got[64], want[64], name[64];
+	size_t i;
+	int ok;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		long long r = ub_parse_size(v[i].in, &ok);
+
+		snprintf(got, sizeof(got), "%d:%lld", ok, ok ? r : 0);
+		snprintf(want, sizeof(want), "%d:%lld", v[i].ok, v[i].want);
+		snprintf(name, sizeof(name), "size-'%s'", v[i].in);
+		expect_str(name, got, want);
+	}
+}
+
+static void labels(void)
+{
+	struct ub_modes sq_io = { .ioengine = "external:/x/build/fio-uringbpf.so",
+				  .sqthread_poll = 1, .hipri = 1 };
+	struct ub_modes io = { .ioengine = "io_uring", .hipri = 1 };
+	struct ub_modes aio = { .ioengine = "libaio" };
+	struct ub_modes none = { 0 };
+	struct ub_modes all = { .ioengine = "uringbpf", .restrict_ring = 1, .bpf_chain = 1,
+				.fixedbufs = 1, .registerfiles = 1, .passthru = 1,
+				.bpf_filter = 1 };
+	char buf[256];
+
+	ub_config_label(&sq_io, buf, sizeof(buf));
+	expect_str("label-uringbpf-sqpoll-iopoll", buf, "uringbpf SQPOLL+IOPOLL");
+	ub_config_label(&io, buf, sizeof(buf));
+	expect_str("label-io_uring-iopoll", buf, "io_uring IOPOLL");
+	ub_config_label(&aio, buf, sizeof(buf));
+	expect_str("label-libaio", buf, "libaio");
+	ub_config_label(&none, buf, sizeof(buf));
+	expect_str("label-fio-default-engine", buf, "psync");
+	ub_config_label(&all, buf, sizeof(buf));
+	expect_str("label-all-modes", buf,
+		   "uringbpf FIXEDBUFS+REGFILES+RESTRICT+BPF_FILTER+BPF_CHAIN+PASSTHRU");
+	ub_config_label(&all, buf, 12);
+	expect_str("label-truncated-safely", buf, "uringbpf FI");
+}
+
+static void nvme_names(void)
+{
+	static const struct { const char *path; int want; } v[] = {
+		{ "/dev/nvme0n1", 1 }, { "/dev/nvme12n3p1", 1 }, { "/dev/ng0n1", 1 },
+		{ "/dev/nvme0", 1 }, { "/dev/vda", 0 }, { "/dev/nvme-fabrics", 0 },
+		{ "/dev/sda", 0 }, { "nvme1n1", 1 },
+	};
+	char got[8], want[8], name[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		snprintf(got, sizeof(got), "%d", ub_is_nvme_node(v[i].path));
+		snprintf(want, sizeof(want), "%d", v[i].want);
+		snprintf(name, sizeof(name), "nvme-node-%s", v[i].path);
+		expect_str(name, got, want);
+	}
+}
+
+int main(void)
+{
+	sha256_vectors();
+	sizes();
+	labels();
+	nvme_names();
+	return fails ? 1 : 0;
+}

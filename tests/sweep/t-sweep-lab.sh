@@ -1,0 +1,64 @@
+#!/bin/bash
+# scripts/sweep --lab (what `scripts/demo --lab` runs): the plan runs in the
+# kernel lab guest on its emulated NVMe, where IOPOLL works; the results come
+# back and are imported here with the guest's kernel.  Skips like tests/lab:
+# without QEMU, with UB_NO_LAB set, or when the lab kernel can't be downloaded.
+source "$UB_TOP/tests/lib.sh"
+source "$UB_TOP/tests/sweep/sweep-lib.sh"
+[ -z "${UB_NO_LAB:-}" ] || { skip "sweep-lab: UB_NO_LAB is set"; exit 0; }
+[ -x "$UB_TOP/scripts/lab" ] || { skip "sweep-lab: no scripts/lab"; exit 0; }
+qemu=${UB_QEMU:-$(command -v qemu-system-x86_64 || true)}
+[ -n "$qemu" ] && [ -x "$qemu" ] || { skip "sweep-lab: qemu-system-x86_64 is not installed"; exit 0; }
+sweep_require sweep-lab
+fetch_log=$("$UB_TOP/scripts/lab" fetch 2>&1)
+case $? in
+0) ;;
+69) skip "sweep-lab: cannot download the lab kernel: $(tail -n 1 <<<"$fetch_log")"; exit 0 ;;
+*) not_ok "sweep-lab: scripts/lab fetch failed: $(tail -n 1 <<<"$fetch_log")"; finish ;;
+esac
+ub_scratch_init
+
+db=$UB_SCRATCH/r.db out=$UB_SCRATCH/lab
+# The guest has our engine where fio finds external:uringbpf.
+UB_DB=$UB_DB UB_QEMU=$qemu "$SWEEP" --lab --engine uringbpf --configs interrupt,iopoll --iodepths 1,4 \
+	--runtime 1 --db "$db" --sweep-name lab --out "$out" >"$UB_SCRATCH/sweep.log" 2>&1
+rc=$?
+cat "$UB_SCRATCH/sweep.log"
+expect_eq "sweep-lab-exit" "$rc" 0
+expect_eq "sweep-lab-runs" "$(db_runs "$db" lab | wc -l)" 4
+
+kernel=$("$UB_DB" --db "$db" info --sweep lab | sed -n 's/^kernel=//p')
+lab_kernel=$(cat "$out/lab/kernel" 2>/dev/null)
+if [ -n "$lab_kernel" ] && [ "$kernel" = "$lab_kernel" ] && [ "$kernel" != "$(uname -r)" ]; then
+	ok "sweep-lab-kernel: imported with the guest's kernel $kernel"
+else
+	not_ok "sweep-lab-kernel: DB says '$kernel', guest said '$lab_kernel'"
+fi
+# IOPOLL really ran polled in the guest: the engine's ring line says so.
+if grep -q 'ring .*flags .*IOPOLL' "$out/log/iopoll-qd4-r1.log" 2>/dev/null &&
+	[ "$(json_get "$out/json/iopoll/qd4-r1.json" read.total_ios)" -gt 0 ] 2>/dev/null; then
+	ok "sweep-lab-iopoll: IOPOLL ran on the emulated NVMe"
+else
+	not_ok "sweep-lab-iopoll: $(head -n 3 "$out/log/iopoll-qd4-r1.log" 2>/dev/null)"
+fi
+
+# The bpf-chain profile: the guest writes the chain with the profile's prepare
+# step, runs user-space and BPF-loop chains, and both land in the database.
+db2=$UB_SCRATCH/chain.db out2=$UB_SCRATCH/chain
+UB_DB=$UB_DB UB_QEMU=$qemu "$SWEEP" --lab --profile bpf-chain --configs user-len8,bpf-len8 --iodepths 1,8 \
+	--runtime 1 --set CHAIN_SIZE=16m --db "$db2" --sweep-name chain --out "$out2" >"$UB_SCRATCH/chain.log" 2>&1
+rc=$?
+cat "$UB_SCRATCH/chain.log"
+expect_eq "sweep-lab-chain-exit" "$rc" 0
+expect_eq "sweep-lab-chain-runs" "$(db_runs "$db2" chain | awk -F'\t' '{ print $4 }' | sort | uniq -c | xargs)" \
+	"2 bpf-len8 2 user-len8"
+# Every lookup walked 8 reads, and the BPF runs ran in the kernel's loop.
+for c in user-len8 bpf-len8; do
+	line=$(grep -h 'lookups, ' "$out2/log/$c-qd8-r1.log" 2>/dev/null)
+	if grep -q ' 8.00 reads/lookup' <<<"$line" && { [ "$c" = user-len8 ] || grep -q 'loop_steps/lookup' <<<"$line"; }; then
+		ok "sweep-lab-chain-$c: $line"
+	else
+		not_ok "sweep-lab-chain-$c: engine said '$line'"
+	fi
+done
+finish

@@ -66,11 +66,15 @@ da_source_orig() {
 	if [ -f "$dest/$file" ] && echo "$sum  $dest/$file" | sha256sum -c --status; then
 		echo "$dest/$file"; return 0
 	fi
-	# apt-get source also asks for the .dsc and Debian patches; those may 404
-	# on a stale index while the .orig is there, so only the .orig matters.
-	# shellcheck disable=SC2046
-	(cd "$dest" && apt-get $(da_apt_opts) -qq source --download-only "$pkg=$ver" >/dev/null 2>&1)
-	[ -f "$dest/$file" ] || da_die "download of $file failed"
+	# Only the .orig matters (--tar-only): the .dsc and Debian patches may 404
+	# on a stale index.  A mirror hiccup once failed a CI run here, so retry.
+	for try in 1 2 3; do
+		# shellcheck disable=SC2046
+		(cd "$dest" && apt-get $(da_apt_opts) -qq source --download-only --tar-only \
+			"$pkg=$ver" >"$DA_STATE/source-$pkg.log" 2>&1) && [ -f "$dest/$file" ] && break
+		[ "$try" = 3 ] && da_die "download of $file failed: $(tail -n 2 "$DA_STATE/source-$pkg.log")"
+		sleep $((try * 5))
+	done
 	echo "$sum  $dest/$file" | sha256sum -c --status || da_die "$file: SHA256 mismatch"
 	echo "$dest/$file"
 }
@@ -83,9 +87,12 @@ da_binary_deb() {
 	mkdir -p "$dest"
 	found=$(ls "$dest/${pkg}_"*.deb 2>/dev/null | head -n 1)
 	if [ -z "$found" ]; then
-		# shellcheck disable=SC2046
-		(cd "$dest" && apt-get $(da_apt_opts) -qq download "$pkg" >/dev/null) ||
-			da_die "apt-get download $pkg failed"
+		for try in 1 2 3; do
+			# shellcheck disable=SC2046
+			(cd "$dest" && apt-get $(da_apt_opts) -qq download "$pkg" >/dev/null) && break
+			[ "$try" = 3 ] && da_die "apt-get download $pkg failed"
+			sleep $((try * 5))
+		done
 		found=$(ls "$dest/${pkg}_"*.deb | head -n 1)
 	fi
 	echo "$found"

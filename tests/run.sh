@@ -58,6 +58,14 @@ for t in $tests; do
 	fi
 done
 
-[ ${#failed_names[@]} -gt 0 ] && echo "failing: ${failed_names[*]} (logs in $logdir)"
+# CI shows only the tail of this output: repeat the first failures (and the
+# note lines around them) just above the summary.
+if [ ${#failed_names[@]} -gt 0 ]; then
+	echo "first failures:"
+	for name in "${failed_names[@]}"; do
+		grep -E '^not ok |^lab: |not ok:' "$logdir/$name.log" | head -n 6 | cut -c1-400 | sed "s/^/  [$name] /"
+	done | head -n 20
+	echo "failing: ${failed_names[*]} (logs in $logdir)"
+fi
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

@@ -446,31 +446,63 @@ static unsigned long long ub_elapsed_ns(const struct timespec *t0)
 }
 
 /*
- * SQPOLL: true once a CQE is ready, false after spin_ns without one.  An
- * unbounded spin (fio's io_uring engine) holds a CPU that the SQ thread and
- * the io-wq workers need whenever they outnumber the free cores (on a
- * 2-core tmpfs run it cut QD1 to a fifth); then the caller sleeps in
- * io_uring_enter(GETEVENTS) and gives that CPU back.
+ * How the SQPOLL wait spins (A/B runs in README "Performance"):
+ * - The budget is sqpoll_spin_us divided by the I/Os in flight: with N in
+ *   flight the next completion is due about N times sooner, and a long spin
+ *   at depth takes the CPU the SQ thread and io-wq workers need to make
+ *   those completions (two cores, three busy threads).
+ * - It spins only while most spins end with a CQE: a spin that times out
+ *   cost its whole budget and a sleep too.  Misses come from a target slower
+ *   than the budget (NVMe at QD1) or from a completion that needs the CPU we
+ *   spin on (tmpfs reads go to an io-wq worker, which may share our core).
+ *   Past UB_MISS_MAX it sleeps at once, and spins once in UB_SPIN_PROBE
+ *   waits to notice when spinning pays again.
+ * - The clock is read once per UB_SPIN_POLLS polls of the CQ, the first
+ *   time only after that many: a CQ poll is a cached load, while a clock
+ *   read traps where the clocksource is not vDSO-readable (QEMU TCG:
+ *   reading it every 32 polls cost a third of QD1 IOPS on null_blk).
  */
+#define UB_SPIN_POLLS	1024
+#define UB_MISS_ONE	1024			/* spin_miss_avg of a target that always misses */
+#define UB_MISS_MAX	(UB_MISS_ONE / 4)
+#define UB_SPIN_PROBE	64
+
+/* A running average over about the last 16 spins. */
+static void ub_spin_account(struct ub_data *ud, bool missed)
+{
+	ud->spin_miss_avg -= ud->spin_miss_avg / 16;
+	if (missed)
+		ud->spin_miss_avg += UB_MISS_ONE / 16;
+}
+
+/* SQPOLL: true once a CQE is ready, false when the spin gives up. */
 static bool ub_spin_for_cqe(struct ub_data *ud)
 {
+	unsigned long long budget_ns;
 	struct timespec t0;
 	unsigned int i;
 
 	if (io_uring_cq_ready(&ud->ring))
 		return true;
-	/* One I/O in flight: its completion needs the CPU we would spin on
-	 * (A/B at QD1 on tmpfs: 76k IOPS without the spin, 60k with it). */
-	if (!ud->spin_ns || ud->inflight <= 1)
+	if (!ud->spin_ns || !ud->inflight)
 		return false;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (ud->spin_miss_avg > UB_MISS_MAX && ++ud->waits_unspun < UB_SPIN_PROBE)
+		return false;
+	ud->waits_unspun = 0;
+	budget_ns = ud->spin_ns / ud->inflight;
 	for (i = 1;; i++) {
-		if (io_uring_cq_ready(&ud->ring))
+		if (io_uring_cq_ready(&ud->ring)) {
+			ub_spin_account(ud, false);
 			return true;
-		/* Read the clock (vDSO, ~20 ns) only every 32 polls of the CQ. */
-		if (!(i & 31) && ub_elapsed_ns(&t0) >= ud->spin_ns)
+		}
+		if (i % UB_SPIN_POLLS)
+			continue;
+		if (i == UB_SPIN_POLLS) {
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+		} else if (ub_elapsed_ns(&t0) >= budget_ns) {
+			ub_spin_account(ud, true);
 			return false;
-		__asm__ __volatile__("" ::: "memory");
+		}
 	}
 }
 

@@ -62,6 +62,8 @@ struct ub_data {
 	unsigned int cqe_shift;		/* 1 with CQE32 */
 	unsigned long long enter_calls;	/* io_uring_enter()s we caused */
 	unsigned long long spin_ns;	/* sqpoll_spin_us in ns; SQPOLL without IOPOLL only */
+	unsigned int spin_miss_avg;	/* share of recent spins that got no CQE, of UB_MISS_ONE */
+	unsigned int waits_unspun;	/* waits slept through since the last spin */
 	unsigned long long submitted_total;
 	struct ub_chain *chain;		/* chain_len>0: ioengine/bpf_chain.c */
 	struct ub_features *feat;	/* restrict/bpf_filter/sqpoll_shared/passthru: engine_features.c */

@@ -203,16 +203,24 @@ static int user_version(sqlite3 *db, int *v, struct ub_err *e)
 	return rc == SQLITE_ROW ? UB_OK : ub_fail_sql(e, db, "reading the schema version");
 }
 
-static int count_tables(sqlite3 *db, int *n, struct ub_err *e)
+/*
+ * The schema version and the table count from one statement, so one
+ * snapshot: read apart, a concurrent importer's migration could commit in
+ * between (version 0, then tables) and a new database look foreign.
+ */
+static int version_and_tables(sqlite3 *db, int *v, int *tables, struct ub_err *e)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM pragma_user_version), "
+			       "(SELECT count(*) FROM sqlite_schema)", -1, &st, NULL) != SQLITE_OK)
 		return ub_fail_sql(e, db, "reading the schema");
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*n = sqlite3_column_int(st, 0);
+	if (rc == SQLITE_ROW) {
+		*v = sqlite3_column_int(st, 0);
+		*tables = sqlite3_column_int(st, 1);
+	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? UB_OK : ub_fail_sql(e, db, "reading the schema");
 }
@@ -220,10 +228,9 @@ static int count_tables(sqlite3 *db, int *n, struct ub_err *e)
 /* Tables but no user_version: some other program's database; leave it alone. */
 static int refuse_foreign(sqlite3 *db, struct ub_err *e)
 {
-	int v, tables = 0, rc;
+	int v = 0, tables = 0, rc;
 
-	rc = user_version(db, &v, e);
-	rc = rc ? rc : count_tables(db, &tables, e);
+	rc = version_and_tables(db, &v, &tables, e);
 	if (rc)
 		return rc;
 	if (v == 0 && tables)

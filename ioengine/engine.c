@@ -294,6 +294,8 @@ static enum fio_q_status ub_queue(struct thread_data *td, struct io_u *io_u)
 		io_u->error = EINVAL;
 		return FIO_Q_COMPLETED;
 	}
+	if (ub_unlikely(ud->passthru) && ub_feat_passthru_check(td, ud, io_u))
+		return FIO_Q_COMPLETED;	/* never rounded to another LBA */
 	sqe = io_uring_get_sqe(&ud->ring);
 	if (ub_unlikely(!sqe))
 		return FIO_Q_BUSY;	/* cannot happen: the ring holds iodepth */

@@ -214,7 +214,8 @@ static int ub_post_init(struct thread_data *td)
 		return 1;
 	if (o->registerfiles && ub_register_files(td, ud))
 		return 1;
-	if (ub_feat_secure_ring(td, ud))
+	/* restrict=1 refuses registrations once its allowlist is in. */
+	if (ub_chain_register_region(td, ud) || ub_feat_secure_ring(td, ud))
 		return 1;
 	/* SQPOLL: the kernel submits; slat would only measure filling the SQE. */
 	if (o->sqthread_poll)

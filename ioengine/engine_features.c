@@ -30,7 +30,7 @@ static void job_spec(struct thread_data *td, struct ub_options *o, struct ub_res
 	 */
 	spec->sync = td_write(td) || verifies || td->o.override_sync;
 	spec->fixedbufs = o->fixedbufs;
-	spec->vectored = !o->nonvectored;
+	spec->vectored = !o->nonvectored && !o->chain_len;	/* a chain reads with IORING_OP_READ */
 	spec->passthru = o->passthru;
 	spec->unregister_ring_fd = o->register_ring_fd;
 }

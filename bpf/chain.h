@@ -155,10 +155,16 @@ struct ub_chain_shared {
 
 /*
  * The verifier refuses a pointer whose variable offset may reach 512 MiB
- * (BPF_MAX_VAR_OFF), and the program indexes slot buffers by a variable
- * slot number: the whole region must stay below it.
+ * (BPF_MAX_VAR_OFF), and the program addresses slot buffers by a variable
+ * slot number: the last slot's start, header included, must stay below it.
  */
-#define UB_CHAIN_MAX_REGION	(1ull << 29)
+#define UB_CHAIN_MAX_VAR_OFF	(1ull << 29)
+
+/* Where the last of slots slot buffers of bsize bytes starts in the region. */
+static inline __u64 ub_chain_last_slot_off(__u32 slots, __u32 bsize)
+{
+	return UB_CHAIN_DATA_OFF + (__u64)(slots - 1) * bsize;
+}
 
 /* Slots (a power of 2 >= depth) of a bpf_chain=1 job at iodepth depth. */
 static inline __u32 ub_chain_slots(__u32 depth)
@@ -175,7 +181,7 @@ static inline __u32 ub_chain_max_depth(__u32 bsize)
 {
 	__u32 slots = UB_CHAIN_MAX_SLOTS;
 
-	while (slots && UB_CHAIN_DATA_OFF + (__u64)slots * bsize > UB_CHAIN_MAX_REGION)
+	while (slots && ub_chain_last_slot_off(slots, bsize) >= UB_CHAIN_MAX_VAR_OFF)
 		slots >>= 1;
 	return slots;
 }

@@ -124,9 +124,10 @@ int ub_chain_init(struct thread_data *td, struct ub_data *ud)
 		else
 			snprintf(fix, sizeof(fix), "use a smaller bs");
 		ub_err(td, "bpf_chain=1: iodepth=%u x bs=%u needs %u slot buffers (iodepth rounded up "
-		       "to a power of 2) of %llu MiB in all, and the BPF verifier lets the program "
-		       "address less than %llu MiB; %s", td->o.iodepth, bs, slots,
-		       ((unsigned long long)slots * bs) >> 20, UB_CHAIN_MAX_REGION >> 20, fix);
+		       "to a power of 2), the last at %llu MiB into the chain's region, and the BPF "
+		       "verifier lets the program address less than %llu MiB; %s", td->o.iodepth, bs,
+		       slots, (unsigned long long)ub_chain_last_slot_off(slots, bs) >> 20,
+		       UB_CHAIN_MAX_VAR_OFF >> 20, fix);
 		return 1;
 	}
 

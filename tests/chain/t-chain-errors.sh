@@ -82,10 +82,10 @@ refuse err-chain-fixedbufs "uringbpf: chain_len=8 reads with IORING_OP_READ into
 	--chain_len=8 --fixedbufs=1
 refuse err-chain-bpf-depth "uringbpf: bpf_chain=1 keeps at most 1024 lookups in flight; use iodepth<=1024" \
 	--chain_len=8 --bpf_chain=1 --iodepth=2000
-# The region of iodepth (rounded up to a power of 2) x bs slot buffers must
-# stay below the verifier's 512 MiB: refused in one line before anything is
-# mapped or loaded (so on any kernel).
-refuse err-chain-bpf-region "uringbpf: bpf_chain=1: iodepth=513 x bs=1048576 needs 1024 slot buffers (iodepth rounded up to a power of 2) of 1024 MiB in all, and the BPF verifier lets the program address less than 512 MiB; use iodepth<=256 at bs=1048576, or a smaller bs" \
+# The last of iodepth (rounded up to a power of 2) slot buffers of bs bytes
+# must start below the verifier's 512 MiB: refused in one line before
+# anything is mapped or loaded (so on any kernel).
+refuse err-chain-bpf-region "uringbpf: bpf_chain=1: iodepth=513 x bs=1048576 needs 1024 slot buffers (iodepth rounded up to a power of 2), the last at 1023 MiB into the chain's region, and the BPF verifier lets the program address less than 512 MiB; use iodepth<=512 at bs=1048576, or a smaller bs" \
 	--chain_len=8 --bpf_chain=1 --iodepth=513 --bs=1m
 refuse err-chain-len-range "fio: failed parsing chain_len=5000" --chain_len=5000
 refuse err-chain-misaligned "uringbpf: chain: an I/O of 4096 bytes at offset 512 is not one whole block of bs=4096" \

@@ -77,12 +77,15 @@ int main(void)
 
 	/* The region: iodepth rounded up to a power of 2, x bs, under 512 MiB. */
 	EQ("max-depth-4k", ub_chain_max_depth(4096), UB_CHAIN_MAX_SLOTS);
-	EQ("max-depth-1m", ub_chain_max_depth(1 << 20), 256);
-	EQ("max-depth-512k", ub_chain_max_depth(1 << 19), 512);
-	EQ("max-depth-too-big", ub_chain_max_depth(1u << 29), 0);
+	EQ("max-depth-1m", ub_chain_max_depth(1 << 20), 512);
+	EQ("max-depth-512k", ub_chain_max_depth(1 << 19), 1024);
+	EQ("max-depth-516k", ub_chain_max_depth(516 << 10), 512);
+	EQ("max-depth-huge-bs", ub_chain_max_depth(1u << 29), 1);	/* slot 0: offset constant */
 	EQ("slots-513", ub_chain_slots(513), 1024);
-	EQ("slots-256", ub_chain_slots(256), 256);
-	EQ("region-at-max-fits", UB_CHAIN_DATA_OFF + 256ULL * (1 << 20) <= UB_CHAIN_MAX_REGION, 1);
+	EQ("slots-512", ub_chain_slots(512), 512);
+	/* Linux 7.3 verified bs=1m x 512 slots and refused bs=1m x 1024 (lab). */
+	EQ("last-slot-1m-512", ub_chain_last_slot_off(512, 1 << 20) < UB_CHAIN_MAX_VAR_OFF, 1);
+	EQ("last-slot-1m-1024", ub_chain_last_slot_off(1024, 1 << 20) < UB_CHAIN_MAX_VAR_OFF, 0);
 	free(sh);
 	return failures ? 1 : 0;
 }

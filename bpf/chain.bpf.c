@@ -185,7 +185,7 @@ int BPF_PROG(ub_chain_step, struct iou_ctx *ring, struct iou_loop_params *lp)
 			continue;
 		}
 		blk = (struct ub_chain_block *)slot_buf(&st, slot);
-		bad = ub_chain_block_verify(blk, s->block, cfg.bsize);
+		bad = ub_chain_block_verify(blk, s->block, cfg.bsize, s->file_blocks);
 		if (bad) {
 			s->bad = bad;
 			finish(st.sh, slot, -EBADMSG);

@@ -32,7 +32,7 @@
 
 /* Lookups in flight at once with bpf_chain=1 (power of 2): iodepth limit. */
 #define UB_CHAIN_MAX_SLOTS	1024u
-#define UB_CHAIN_VERSION	1u
+#define UB_CHAIN_VERSION	2u
 
 struct ub_chain_block {
 	__u64 magic;		/* UB_CHAIN_MAGIC */
@@ -76,10 +76,16 @@ enum ub_chain_bad {
 	UB_CHAIN_BAD_SELF,	/* a block of the file, but not the one asked for */
 	UB_CHAIN_BAD_SIZE,	/* written for another block size */
 	UB_CHAIN_BAD_NEXT,	/* next points past the end of the chain */
+	UB_CHAIN_BAD_RANGE,	/* next points past the end of the file being read */
 };
 
+/*
+ * file_blocks: whole blocks in the file being read.  The header's own
+ * nblocks cannot bound next: a block with a valid checksum can claim any
+ * size, and next * bsize must name a block of this file (and not wrap).
+ */
 static inline int ub_chain_block_verify(const struct ub_chain_block *b, __u64 want_self,
-					__u32 bsize)
+					__u32 bsize, __u64 file_blocks)
 {
 	if (b->magic != UB_CHAIN_MAGIC)
 		return UB_CHAIN_BAD_MAGIC;
@@ -91,6 +97,8 @@ static inline int ub_chain_block_verify(const struct ub_chain_block *b, __u64 wa
 		return UB_CHAIN_BAD_SIZE;
 	if (b->next >= b->nblocks)
 		return UB_CHAIN_BAD_NEXT;
+	if (b->next >= file_blocks)
+		return UB_CHAIN_BAD_RANGE;
 	return UB_CHAIN_OK;
 }
 
@@ -114,6 +122,7 @@ struct ub_chain_slot {
 	__s32 fd;		/* file descriptor, or registered-file index */
 	__u32 sqe_flags;	/* IOSQE_FIXED_FILE or 0 */
 	__u32 bad;		/* enum ub_chain_bad when the lookup failed on a block */
+	__u64 file_blocks;	/* whole blocks in the file: a next pointer's bound */
 };
 
 struct ub_chain_done {
@@ -143,6 +152,56 @@ struct ub_chain_shared {
 
 /* Slot buffers start on a page boundary after the shared header. */
 #define UB_CHAIN_DATA_OFF	((sizeof(struct ub_chain_shared) + 4095) & ~4095ul)
+
+/*
+ * The verifier refuses a pointer whose variable offset may reach 512 MiB
+ * (BPF_MAX_VAR_OFF), and the program addresses slot buffers by a variable
+ * slot number: the last slot's start, header included, must stay below it.
+ */
+#define UB_CHAIN_MAX_VAR_OFF	(1ull << 29)
+
+/* Where the last of slots slot buffers of bsize bytes starts in the region. */
+static inline __u64 ub_chain_last_slot_off(__u32 slots, __u32 bsize)
+{
+	return UB_CHAIN_DATA_OFF + (__u64)(slots - 1) * bsize;
+}
+
+/* Slots (a power of 2 >= depth) of a bpf_chain=1 job at iodepth depth. */
+static inline __u32 ub_chain_slots(__u32 depth)
+{
+	__u32 p = 1;
+
+	while (p < depth && p < UB_CHAIN_MAX_SLOTS)
+		p <<= 1;
+	return p;
+}
+
+/* Largest iodepth bpf_chain=1 takes at block size bsize (0: none). */
+static inline __u32 ub_chain_max_depth(__u32 bsize)
+{
+	__u32 slots = UB_CHAIN_MAX_SLOTS;
+
+	while (slots && ub_chain_last_slot_off(slots, bsize) >= UB_CHAIN_MAX_VAR_OFF)
+		slots >>= 1;
+	return slots;
+}
+
+/*
+ * The engine's side of done_q, which the program writes: the slot of the
+ * next finished lookup, -1 when there is none, or -2 when the queue cannot
+ * be trusted (more entries than lookups in flight, or a slot past depth).
+ */
+static inline int ub_chain_done_peek(const struct ub_chain_shared *sh, __u32 depth)
+{
+	__u32 n = sh->done_tail - sh->done_head, slot;
+
+	if (!n)
+		return -1;
+	if (n > depth)
+		return -2;
+	slot = sh->done_q[sh->done_head & (UB_CHAIN_MAX_SLOTS - 1)].slot;
+	return slot < depth ? (int)slot : -2;
+}
 
 /*
  * The program's configuration: const volatile, set before load, so the

@@ -204,15 +204,29 @@ static const char *bad_reason(int bad)
 	case UB_CHAIN_BAD_SELF: return "header of another block";
 	case UB_CHAIN_BAD_SIZE: return "written for another block size";
 	case UB_CHAIN_BAD_NEXT: return "next block past the end";
+	case UB_CHAIN_BAD_RANGE: return "next block past the end of the file";
 	}
 	return "bad header";
+}
+
+/* Whole blocks of bs bytes in the file or block device fd. */
+static uint64_t file_blocks(int fd, uint32_t bs)
+{
+	unsigned long long dev = 0;
+	struct stat st;
+
+	if (fstat(fd, &st) != 0)
+		return 0;
+	if (S_ISBLK(st.st_mode))
+		return ioctl(fd, BLKGETSIZE64, &dev) == 0 ? dev / bs : 0;
+	return (uint64_t)st.st_size / bs;
 }
 
 /* Read and check every header; returns the next array (nblocks in *np). */
 static uint64_t *load_next(const char *path, uint32_t bs, uint64_t *np)
 {
 	struct ub_chain_block h;
-	uint64_t *next = NULL, i, n = 0;
+	uint64_t *next = NULL, i, n = 0, blocks;
 	int fd, bad;
 	ssize_t r;
 
@@ -221,6 +235,7 @@ static uint64_t *load_next(const char *path, uint32_t bs, uint64_t *np)
 		fprintf(stderr, "uringbpf-mkchain: %s: %s\n", path, strerror(errno));
 		return NULL;
 	}
+	blocks = file_blocks(fd, bs);
 	for (i = 0; i == 0 || i < n; i++) {
 		r = pread(fd, &h, sizeof(h), (off_t)(i * bs));
 		if (r != sizeof(h)) {
@@ -228,7 +243,7 @@ static uint64_t *load_next(const char *path, uint32_t bs, uint64_t *np)
 				path, i);
 			goto fail;
 		}
-		bad = ub_chain_block_verify(&h, i, bs);
+		bad = ub_chain_block_verify(&h, i, bs, blocks);
 		if (bad) {
 			fprintf(stderr, "uringbpf-mkchain: %s: block %" PRIu64 ": %s\n", path, i,
 				bad_reason(bad));

@@ -29,7 +29,9 @@
 struct ub_chain_lookup {
 	__u64 start;		/* first block */
 	__u64 block;		/* block of the read in flight (user-space path) */
+	__u64 file_blocks;	/* whole blocks in the io_u's file: next must stay below */
 	unsigned int left;	/* reads still to issue (user-space path) */
+	bool busy;		/* queued, not yet handed back to fio */
 };
 
 struct ub_chain {
@@ -54,22 +56,12 @@ struct ub_chain {
 	struct rusage ru0;
 	bool ru0_valid;
 	bool reported_bad;
+	char err[1024];		/* per job: jobs may be threads of one process */
 };
-
-static char errbuf[1024];
 
 static void log_libbpf_line(const char *line, void *arg)
 {
 	log_err("uringbpf: %s\n", line);
-}
-
-static unsigned int roundup_pow2(unsigned int v)
-{
-	unsigned int p = 1;
-
-	while (p < v)
-		p <<= 1;
-	return p;
 }
 
 int ub_chain_init(struct thread_data *td, struct ub_data *ud)
@@ -121,6 +113,23 @@ int ub_chain_init(struct thread_data *td, struct ub_data *ud)
 		       UB_CHAIN_MAX_SLOTS, UB_CHAIN_MAX_SLOTS);
 		return 1;
 	}
+	/* Before anything is mapped: the verifier would refuse the program later. */
+	if (o->bpf_chain && td->o.iodepth > ub_chain_max_depth(bs)) {
+		unsigned int slots = ub_chain_slots(td->o.iodepth), max = ub_chain_max_depth(bs);
+
+		char fix[96];
+
+		if (max)
+			snprintf(fix, sizeof(fix), "use iodepth<=%u at bs=%u, or a smaller bs", max, bs);
+		else
+			snprintf(fix, sizeof(fix), "use a smaller bs");
+		ub_err(td, "bpf_chain=1: iodepth=%u x bs=%u needs %u slot buffers (iodepth rounded up "
+		       "to a power of 2), the last at %llu MiB into the chain's region, and the BPF "
+		       "verifier lets the program address less than %llu MiB; %s", td->o.iodepth, bs,
+		       slots, (unsigned long long)ub_chain_last_slot_off(slots, bs) >> 20,
+		       UB_CHAIN_MAX_VAR_OFF >> 20, fix);
+		return 1;
+	}
 
 	ch = calloc(1, sizeof(*ch));
 	if (!ch)
@@ -138,29 +147,37 @@ int ub_chain_init(struct thread_data *td, struct ub_data *ud)
 		return 0;
 
 	/* Parse the object first: a broken object is reported on any kernel. */
-	ret = ub_bpf_loop_open(&ch->loop, o->bpf_chain_obj, errbuf, sizeof(errbuf));
+	ret = ub_bpf_loop_open(&ch->loop, o->bpf_chain_obj, ch->err, sizeof(ch->err));
 	if (!ret)
-		ret = ub_bpf_loop_probe(errbuf, sizeof(errbuf));
+		ret = ub_bpf_loop_probe(ch->err, sizeof(ch->err));
 	if (ret) {
-		ub_err(td, "%s", errbuf);
+		ub_err(td, "%s", ch->err);
 		ub_bpf_loop_log(log_libbpf_line, NULL);
 		return 1;
 	}
 	return 0;
 }
 
-/* The registered region: shared header, then one block buffer per slot. */
-static int loop_setup(struct thread_data *td, struct ub_data *ud, struct ub_chain *ch)
+/*
+ * The registered region: shared header, then one block buffer per slot.
+ * Registered before the ring is restricted (restrict=1 allows no register
+ * opcode but ENABLE_RINGS once the allowlist is in) and before the program
+ * is attached.
+ */
+int ub_chain_register_region(struct thread_data *td, struct ub_data *ud)
 {
+	struct ub_chain *ch = ud->chain;
 	struct io_uring *ring = &ud->ring;
 	struct io_uring_region_desc rd;
 	struct io_uring_mem_region_reg mr;
-	struct ub_chain_cfg cfg;
-	unsigned int slots = roundup_pow2(ch->depth);
+	unsigned int slots;
 	size_t page = 4096;
 	void *mem;
 	int ret;
 
+	if (!ch || !ch->bpf || ch->sh)
+		return 0;
+	slots = ub_chain_slots(ch->depth);
 	if (ring->flags & (IORING_SETUP_SQE128 | IORING_SETUP_CQE32)) {
 		ub_err(td, "bpf_chain=1: the loop program writes 64-byte SQEs; this ring has "
 		       "SQE128/CQE32");
@@ -169,6 +186,16 @@ static int loop_setup(struct thread_data *td, struct ub_data *ud, struct ub_chai
 	if (ring->sq.ring_ptr != ring->cq.ring_ptr) {
 		ub_err(td, "bpf_chain=1: the kernel maps the SQ and CQ rings apart "
 		       "(no IORING_FEAT_SINGLE_MMAP); the io_uring BPF loop needs a newer kernel");
+		return 1;
+	}
+	/*
+	 * The program writes SQE n at SQ index n: with an SQ index array the
+	 * kernel would read the array (which it never fills) instead.
+	 */
+	if (!(ring->flags & IORING_SETUP_NO_SQARRAY)) {
+		ub_err(td, "bpf_chain=1: the ring has an SQ index array (no IORING_SETUP_NO_SQARRAY), "
+		       "and the loop program writes SQEs in SQ order only; the io_uring BPF loop "
+		       "needs a kernel and liburing with NO_SQARRAY (Linux 6.6+, liburing 2.5+)");
 		return 1;
 	}
 	ch->region_size = (UB_CHAIN_DATA_OFF + (size_t)slots * ch->bs + page - 1) & ~(page - 1);
@@ -196,6 +223,17 @@ static int loop_setup(struct thread_data *td, struct ub_data *ud, struct ub_chai
 		td_verror(td, -ret, "io_uring_register_region");
 		return 1;
 	}
+	return 0;
+}
+
+/* Load the program with the region's and the ring's layout, and attach it. */
+static int loop_attach(struct thread_data *td, struct ub_data *ud, struct ub_chain *ch)
+{
+	struct io_uring *ring = &ud->ring;
+	struct ub_chain_cfg cfg;
+	unsigned int slots = ub_chain_slots(ch->depth);
+	void *mem = ch->sh;
+	int ret;
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.region_uaddr = (uintptr_t)mem;
@@ -209,9 +247,9 @@ static int loop_setup(struct thread_data *td, struct ub_data *ud, struct ub_chai
 	cfg.cq_tail_off = (char *)ring->cq.ktail - (char *)ring->cq.ring_ptr;
 	cfg.cqes_off = (char *)ring->cq.cqes - (char *)ring->cq.ring_ptr;
 
-	ret = ub_bpf_loop_attach(ch->loop, ring->ring_fd, &cfg, errbuf, sizeof(errbuf));
+	ret = ub_bpf_loop_attach(ch->loop, ring->ring_fd, &cfg, ch->err, sizeof(ch->err));
 	if (ret) {
-		ub_err(td, "%s", errbuf);
+		ub_err(td, "%s", ch->err);
 		ub_bpf_loop_log(log_libbpf_line, NULL);
 		td_verror(td, -ret, "bpf_chain attach");
 		return 1;
@@ -227,7 +265,7 @@ int ub_chain_post_init(struct thread_data *td, struct ub_data *ud)
 
 	if (!ch)
 		return 0;
-	if (ch->bpf && loop_setup(td, ud, ch))
+	if (ch->bpf && (ub_chain_register_region(td, ud) || loop_attach(td, ud, ch)))
 		return 1;
 	if (!ch->bpf)
 		ub_info(td, "chain_len=%u, bs=%u: each lookup's reads are chained in user space "
@@ -246,38 +284,53 @@ static const char *bad_reason(int bad)
 	case UB_CHAIN_BAD_SELF: return "it holds the header of another block";
 	case UB_CHAIN_BAD_SIZE: return "it was written for another block size";
 	case UB_CHAIN_BAD_NEXT: return "it points past the end of the chain";
+	case UB_CHAIN_BAD_RANGE: return "its next pointer is out of range";
 	}
 	return "its header is wrong";
 }
 
+/* blk: the refused block as read (its next pointer is named when out of range). */
 static void report_bad(struct thread_data *td, struct ub_chain *ch, struct io_u *io_u,
-		       __u64 block, int bad)
+		       __u64 block, int bad, const struct ub_chain_block *blk)
 {
+	struct ub_chain_lookup *lk = &ch->lk[io_u->index];
+
 	if (ch->reported_bad)
 		return;
 	ch->reported_bad = true;
-	ub_err(td, "chain: block %llu (offset %llu) of %s is not a valid chain block: %s; "
-	       "write the file with uringbpf-mkchain -b %u FILE SIZE and read it with bs=%u",
-	       (unsigned long long)block, (unsigned long long)block * ch->bs,
-	       io_u->file->file_name, bad_reason(bad), ch->bs, ch->bs);
+	if (bad == UB_CHAIN_BAD_RANGE)
+		ub_err(td, "chain: block %llu (offset %llu) of %s points to block %llu, past the end "
+		       "of the file (%llu blocks of %u bytes): its next pointer is out of range; "
+		       "write the file with uringbpf-mkchain -b %u FILE SIZE and read it with bs=%u",
+		       (unsigned long long)block, (unsigned long long)block * ch->bs,
+		       io_u->file->file_name, (unsigned long long)blk->next,
+		       (unsigned long long)lk->file_blocks, ch->bs, ch->bs, ch->bs);
+	else
+		ub_err(td, "chain: block %llu (offset %llu) of %s is not a valid chain block: %s; "
+		       "write the file with uringbpf-mkchain -b %u FILE SIZE and read it with bs=%u",
+		       (unsigned long long)block, (unsigned long long)block * ch->bs,
+		       io_u->file->file_name, bad_reason(bad), ch->bs, ch->bs);
 }
 
 /*
  * A lookup ends: res is 0 (the last read completed), a read's -errno, or
- * -EBADMSG with bad saying which check block failed.
+ * -EBADMSG with bad saying which check block failed; blk is that block as
+ * read.
  */
 static void lookup_done(struct thread_data *td, struct ub_chain *ch, struct io_u *io_u,
-			int res, __u64 block, int bad)
+			int res, __u64 block, int bad, const struct ub_chain_block *blk)
 {
 	struct ub_chain_lookup *lk = &ch->lk[io_u->index];
 
 	if (!res) {
-		bad = ub_chain_block_verify(io_u->xfer_buf, block, ch->bs);
+		blk = io_u->xfer_buf;
+		bad = ub_chain_block_verify(blk, block, ch->bs, lk->file_blocks);
 		if (bad)
 			res = -EBADMSG;
 	}
+	lk->busy = false;
 	if (res == -EBADMSG && bad)
-		report_bad(td, ch, io_u, block, bad);
+		report_bad(td, ch, io_u, block, bad, blk);
 	else if (res == -EIO && !ch->reported_bad) {
 		ch->reported_bad = true;
 		ub_err(td, "chain: short read of block %llu of %s: the file is shorter than "
@@ -390,7 +443,7 @@ static unsigned int user_reap(struct thread_data *td, struct ub_data *ud, struct
 		if (res == (int)ch->bs && lk->left) {
 			const struct ub_chain_block *blk = io_u->xfer_buf;
 
-			bad = ub_chain_block_verify(blk, lk->block, ch->bs);
+			bad = ub_chain_block_verify(blk, lk->block, ch->bs, lk->file_blocks);
 			if (!bad) {
 				lk->block = blk->next;
 				user_queue_read(ud, ch, io_u);
@@ -406,7 +459,7 @@ static unsigned int user_reap(struct thread_data *td, struct ub_data *ud, struct
 			res = -EBADMSG;
 		else if (res > 0)
 			res = 0;
-		lookup_done(td, ch, io_u, res, lk->block, bad);
+		lookup_done(td, ch, io_u, res, lk->block, bad, io_u->xfer_buf);
 		ud->events[have + n++] = io_u;
 		seen++;
 	}
@@ -478,18 +531,37 @@ static int loop_enter(struct thread_data *td, struct ub_data *ud, struct ub_chai
 	return 0;
 }
 
-static unsigned int loop_take(struct thread_data *td, struct ub_data *ud, struct ub_chain *ch,
-			      unsigned int have, unsigned int max)
+/*
+ * Finished lookups from done_q.  Everything in the region is written by the
+ * program, so nothing read there indexes engine memory unchecked: a slot
+ * past iodepth, or one with no lookup in flight, stops the job.
+ */
+static int loop_take(struct thread_data *td, struct ub_data *ud, struct ub_chain *ch,
+		     unsigned int have, unsigned int max)
 {
 	struct ub_chain_shared *sh = ch->sh;
 	unsigned int n = 0;
+	int slot;
 
-	while (sh->done_head != sh->done_tail && have + n < max) {
+	while (have + n < max && (slot = ub_chain_done_peek(sh, ch->depth)) != -1) {
 		struct ub_chain_done *d = &sh->done_q[sh->done_head & (UB_CHAIN_MAX_SLOTS - 1)];
-		struct ub_chain_slot *s = &sh->slots[d->slot];
-		struct io_u *io_u = ud->io_us[d->slot];
+		const struct ub_chain_block *blk;
+		struct ub_chain_slot *s;
+		struct io_u *io_u;
 
-		lookup_done(td, ch, io_u, d->res, s->block, d->res == -EBADMSG ? (int)s->bad : 0);
+		if (slot < 0 || !ch->lk[slot].busy) {
+			ub_err(td, "bpf_chain=1: the BPF loop handed back %s (done queue %u..%u, "
+			       "iodepth %u); stopping the job",
+			       slot < 0 ? "a slot that does not exist" : "a lookup that is not in flight",
+			       sh->done_head, sh->done_tail, ch->depth);
+			td_verror(td, EFAULT, "io_uring BPF loop");
+			return -EFAULT;
+		}
+		s = &sh->slots[slot];
+		io_u = ud->io_us[slot];
+		/* A refused intermediate block is still in the slot's buffer. */
+		blk = (const void *)((const char *)sh + UB_CHAIN_DATA_OFF + (size_t)slot * ch->bs);
+		lookup_done(td, ch, io_u, d->res, s->block, d->res == -EBADMSG ? (int)s->bad : 0, blk);
 		ud->events[have + n++] = io_u;
 		sh->done_head++;
 	}
@@ -500,20 +572,21 @@ static int loop_getevents(struct thread_data *td, struct ub_data *ud, struct ub_
 			  unsigned int min, unsigned int max)
 {
 	struct ub_chain_shared *sh = ch->sh;
-	unsigned int n = loop_take(td, ud, ch, 0, max);
-	int ret;
+	int n = loop_take(td, ud, ch, 0, max), ret;
 
-	while (n < min) {
+	while (n >= 0 && n < (int)min) {
 		ret = loop_enter(td, ud, ch, min - n);
 		if (ret)
 			return ret;
-		n += loop_take(td, ud, ch, n, max);
+		ret = loop_take(td, ud, ch, n, max);
+		n = ret < 0 ? ret : n + ret;
 	}
-	if (!min && sh->start_head != sh->start_tail) {
+	if (n >= 0 && !min && sh->start_head != sh->start_tail) {
 		ret = loop_enter(td, ud, ch, 0);
 		if (ret)
 			return ret;
-		n += loop_take(td, ud, ch, n, max);
+		ret = loop_take(td, ud, ch, n, max);
+		n = ret < 0 ? ret : n + ret;
 	}
 	return n;
 }
@@ -544,6 +617,9 @@ enum fio_q_status ub_chain_queue(struct thread_data *td, struct io_u *io_u)
 	}
 	lk->start = lk->block = io_u->offset / ch->bs;
 	lk->left = ch->len;
+	/* Unknown size: still bound next so that next * bs cannot wrap. */
+	lk->file_blocks = f->real_file_size ? f->real_file_size / ch->bs : ~0ULL / ch->bs;
+	lk->busy = true;
 	if (ch->bpf) {
 		struct ub_chain_shared *sh = ch->sh;
 		struct ub_chain_slot *s = &sh->slots[io_u->index];
@@ -554,6 +630,7 @@ enum fio_q_status ub_chain_queue(struct thread_data *td, struct io_u *io_u)
 		s->fd = ud->files_registered ? (int)f->engine_pos : f->fd;
 		s->sqe_flags = ud->files_registered ? IOSQE_FIXED_FILE : 0;
 		s->bad = 0;
+		s->file_blocks = lk->file_blocks;
 		sh->start_q[sh->start_tail++ & (UB_CHAIN_MAX_SLOTS - 1)] = io_u->index;
 	} else {
 		user_queue_read(ud, ch, io_u);

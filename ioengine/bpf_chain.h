@@ -14,7 +14,12 @@ struct ub_chain;
 
 /* In ->init: check the options; sets ud->chain when the job is a chain job. */
 int ub_chain_init(struct thread_data *td, struct ub_data *ud);
-/* In ->post_init, after the ring exists: region, BPF load and attach. */
+/*
+ * In ->post_init, after the ring exists and before it is restricted or
+ * enabled (ub_feat_secure_ring): map and register the chain's memory region.
+ */
+int ub_chain_register_region(struct thread_data *td, struct ub_data *ud);
+/* In ->post_init, after the ring is enabled: BPF load and attach. */
 int ub_chain_post_init(struct thread_data *td, struct ub_data *ud);
 enum fio_q_status ub_chain_queue(struct thread_data *td, struct io_u *io_u);
 int ub_chain_commit(struct thread_data *td);

@@ -214,7 +214,8 @@ static int ub_post_init(struct thread_data *td)
 		return 1;
 	if (o->registerfiles && ub_register_files(td, ud))
 		return 1;
-	if (ub_feat_secure_ring(td, ud))
+	/* restrict=1 refuses registrations once its allowlist is in. */
+	if (ub_chain_register_region(td, ud) || ub_feat_secure_ring(td, ud))
 		return 1;
 	/* SQPOLL: the kernel submits; slat would only measure filling the SQE. */
 	if (o->sqthread_poll)
@@ -294,6 +295,8 @@ static enum fio_q_status ub_queue(struct thread_data *td, struct io_u *io_u)
 		io_u->error = EINVAL;
 		return FIO_Q_COMPLETED;
 	}
+	if (ub_unlikely(ud->passthru) && ub_feat_passthru_check(td, ud, io_u))
+		return FIO_Q_COMPLETED;	/* never rounded to another LBA */
 	sqe = io_uring_get_sqe(&ud->ring);
 	if (ub_unlikely(!sqe))
 		return FIO_Q_BUSY;	/* cannot happen: the ring holds iodepth */

@@ -30,7 +30,7 @@ static void job_spec(struct thread_data *td, struct ub_options *o, struct ub_res
 	 */
 	spec->sync = td_write(td) || verifies || td->o.override_sync;
 	spec->fixedbufs = o->fixedbufs;
-	spec->vectored = !o->nonvectored;
+	spec->vectored = !o->nonvectored && !o->chain_len;	/* a chain reads with IORING_OP_READ */
 	spec->passthru = o->passthru;
 	spec->unregister_ring_fd = o->register_ring_fd;
 }
@@ -74,6 +74,56 @@ static int init_sqpoll_shared(struct thread_data *td, struct ub_options *o)
 	return 0;
 }
 
+/*
+ * Everything fio adds into an I/O's offset must be whole LBAs too, or some
+ * I/O lands between LBAs (ub_feat_passthru_check then fails it; refusing
+ * the job up front says why once, before anything is written).
+ */
+static int check_offset_sources(struct thread_data *td, const struct ub_nvme_ns *ns)
+{
+	struct thread_options *to = &td->o;
+	unsigned long long skip = to->ddir_seq_add < 0 ? -(unsigned long long)to->ddir_seq_add :
+			(unsigned long long)to->ddir_seq_add;
+	char what[96];
+	enum fio_ddir ddir;
+	unsigned int i;
+	int ret;
+
+#define ALIGNED(fmt, val, ...) \
+	(snprintf(what, sizeof(what), fmt, ##__VA_ARGS__), \
+	 ub_passthru_check_align(ns, what, (val), ferr, sizeof(ferr)))
+
+	ret = ALIGNED("offset=%llu", to->start_offset, to->start_offset) ?:
+	      ALIGNED("offset_increment=%llu", to->offset_increment, to->offset_increment) ?:
+	      ALIGNED("rw=%s:%lld", skip, ddir_str(to->td_ddir), to->ddir_seq_add);
+	/* offset=N%% and offset_increment=N%% round up to offset_align= (default: bs). */
+	if (!ret && fio_option_is_set(to, start_offset_align))
+		ret = ALIGNED("offset_align=%llu", to->start_offset_align, to->start_offset_align);
+	if (!ret && to->zone_mode == ZONE_MODE_STRIDED)
+		ret = ALIGNED("zonerange=%llu", to->zone_range, to->zone_range) ?:
+		      ALIGNED("zoneskip=%llu", to->zone_skip, to->zone_skip);
+	for (ddir = DDIR_READ; ddir <= DDIR_WRITE && !ret; ddir++) {
+		for (i = 0; i < to->bssplit_nr[ddir] && !ret; i++)
+			ret = ALIGNED("bssplit entry %llu", to->bssplit[ddir][i].bs,
+				      (unsigned long long)to->bssplit[ddir][i].bs);
+		/*
+		 * A bs range whose smallest size is not a power of 2 gives lengths
+		 * on any byte (fio masks lengths to the smallest size only when it
+		 * is a power of 2), and sequential offsets follow the lengths.
+		 */
+		if (!ret && to->min_bs[ddir] != to->max_bs[ddir] &&
+		    (to->min_bs[ddir] & (to->min_bs[ddir] - 1))) {
+			snprintf(ferr, sizeof(ferr), "passthru=1: bsrange=%llu-%llu: fio picks sizes "
+				 "in a range on any byte unless the smallest is a power of 2, and NVMe "
+				 "commands address whole LBAs of %u bytes; use a power of 2 as the "
+				 "smallest size", to->min_bs[ddir], to->max_bs[ddir], ns->lba_size);
+			ret = -EINVAL;
+		}
+	}
+#undef ALIGNED
+	return ret;
+}
+
 /* Block sizes and alignments fio may use must be whole LBAs. */
 static int check_lba_multiples(struct thread_data *td, const struct ub_nvme_ns *ns)
 {
@@ -92,13 +142,10 @@ static int check_lba_multiples(struct thread_data *td, const struct ub_nvme_ns *
 		      ub_passthru_check_bs(ns, "bs", td->o.max_bs[ddir], ferr, sizeof(ferr)) ?:
 		      ub_passthru_check_bs(ns, "blockalign", td->o.ba[ddir], ferr, sizeof(ferr));
 	}
+	if (!ret)
+		ret = check_offset_sources(td, ns);
 	if (ret) {
 		ub_err(td, "%s", ferr);
-		return 1;
-	}
-	if (td->o.start_offset & (ns->lba_size - 1)) {
-		ub_err(td, "passthru=1: offset=%llu is not a multiple of the LBA size of %s "
-		       "(%u bytes)", td->o.start_offset, ns->path, ns->lba_size);
 		return 1;
 	}
 	return 0;
@@ -266,6 +313,22 @@ int ub_feat_get_file_size(struct thread_data *td, struct fio_file *f)
 	f->real_file_size = ns.nlba << ns.lba_shift;
 	fio_file_set_size_known(f);
 	return 0;
+}
+
+int ub_feat_passthru_check(struct thread_data *td, struct ub_data *ud, struct io_u *io_u)
+{
+	const struct ub_nvme_ns *ns = &ud->feat->ns[io_u->file->fileno];
+
+	if (!ddir_rw(io_u->ddir) ||
+	    !ub_passthru_check_io(ns, io_u->offset, io_u->xfer_buflen, ferr, sizeof(ferr)))
+		return 0;
+	/* fio names each failed I/O itself; the reason is said once per job. */
+	if (!ud->feat->io_refused) {
+		ud->feat->io_refused = true;
+		ub_err(td, "%s", ferr);
+	}
+	io_u->error = EINVAL;
+	return 1;
 }
 
 void ub_feat_prep_passthru(struct thread_data *td, struct ub_data *ud,

@@ -17,6 +17,7 @@ struct ub_features {
 	bool registerfiles_forced;	/* the job had registerfiles=0 */
 	bool sq_shared;			/* holds a reference on the shared SQ thread */
 	struct ub_nvme_ns *ns;		/* passthru=1: one per file, by f->fileno */
+	bool io_refused;		/* passthru=1: an I/O was refused (said once) */
 };
 
 /* ->init, after ub_fill_ring_config: check options, adjust ud->cfg. */
@@ -38,6 +39,12 @@ int ub_feat_secure_ring(struct thread_data *td, struct ub_data *ud);
 /* ->open_file / ->get_file_size for every job (passthru=1 differs). */
 int ub_feat_open_file(struct thread_data *td, struct fio_file *f);
 int ub_feat_get_file_size(struct thread_data *td, struct fio_file *f);
+
+/*
+ * passthru=1, before an SQE is taken: 1 with io_u->error = EINVAL when io_u
+ * cannot be sent as one NVMe command at exactly its offset and length.
+ */
+int ub_feat_passthru_check(struct thread_data *td, struct ub_data *ud, struct io_u *io_u);
 
 /* passthru=1: the SQE for io_u (read, write, or a flush for fsync). */
 void ub_feat_prep_passthru(struct thread_data *td, struct ub_data *ud,

@@ -189,6 +189,39 @@ int ub_passthru_check_bs(const struct ub_nvme_ns *ns, const char *opt,
 	return 0;
 }
 
+int ub_passthru_check_align(const struct ub_nvme_ns *ns, const char *what,
+			    unsigned long long val, char *err, size_t errlen)
+{
+	if (!(val & (ns->lba_size - 1)))
+		return 0;
+	snprintf(err, errlen, "passthru=1: %s is not a multiple of the LBA size of %s (%u bytes), "
+		 "so I/O offsets would not be whole LBAs; use a multiple of %u",
+		 what, ns->path, ns->lba_size, ns->lba_size);
+	return -EINVAL;
+}
+
+int ub_passthru_check_io(const struct ub_nvme_ns *ns, unsigned long long off,
+			 unsigned long long len, char *err, size_t errlen)
+{
+	unsigned long long mask = ns->lba_size - 1, lbas = len >> ns->lba_shift;
+	const char *why;
+
+	if ((off | len) & mask)
+		why = "is not whole LBAs";
+	else if (!lbas)
+		why = "is empty";
+	else if (lbas > 65536)	/* NLB: 16 bits, 0-based */
+		why = "is more than one NVMe command can carry (65536 LBAs)";
+	else if ((off >> ns->lba_shift) >= ns->nlba || lbas > ns->nlba - (off >> ns->lba_shift))
+		why = "ends past the end of the namespace";
+	else
+		return 0;
+	snprintf(err, errlen, "passthru=1: an I/O of %llu bytes at offset %llu of %s %s "
+		 "(LBA %u bytes, %llu LBAs); failed with EINVAL, nothing sent", len, off,
+		 ns->path, why, ns->lba_size, (unsigned long long)ns->nlba);
+	return -EINVAL;
+}
+
 int ub_passthru_open(const struct ub_nvme_ns *ns, bool writable)
 {
 	int fd = open(ns->path, writable ? O_RDWR : O_RDONLY);
@@ -228,7 +261,8 @@ void ub_passthru_prep_rw(struct io_uring_sqe *sqe, const struct ub_nvme_ns *ns, 
 	cmd->data_len = len;
 	cmd->cdw10 = slba & 0xffffffff;
 	cmd->cdw11 = slba >> 32;
-	cmd->cdw12 = (len >> ns->lba_shift) - 1;	/* NLB, 0-based */
+	/* NLB, 0-based, in bits 0-15: the upper bits are flags (FUA, LR). */
+	cmd->cdw12 = ((len >> ns->lba_shift) - 1) & 0xffff;
 }
 
 void ub_passthru_prep_flush(struct io_uring_sqe *sqe, const struct ub_nvme_ns *ns, int fd,

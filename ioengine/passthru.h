@@ -40,12 +40,31 @@ int ub_passthru_identify(const char *ng, struct ub_nvme_ns *ns, char *err, size_
 int ub_passthru_check_bs(const struct ub_nvme_ns *ns, const char *opt,
 			 unsigned long long bs, char *err, size_t errlen);
 
+/*
+ * 0 when val, a byte quantity that moves I/O offsets (offset=,
+ * offset_increment=, the N of rw=write:N, zone sizes), is a whole number of
+ * LBAs.  what names the option as the user typed it ("offset_increment=8292").
+ */
+int ub_passthru_check_align(const struct ub_nvme_ns *ns, const char *what,
+			    unsigned long long val, char *err, size_t errlen);
+
+/*
+ * 0 when one I/O of len bytes at byte offset off can be sent as one NVMe
+ * command without changing what it addresses: off and len whole LBAs, len
+ * 1..65536 LBAs, and the range inside the namespace.  Otherwise -EINVAL and
+ * a sentence naming the offset.  Every I/O must pass this before
+ * ub_passthru_prep_rw: the command's SLBA and NLB are off and len in LBAs,
+ * and a remainder would silently move or shorten the I/O.
+ */
+int ub_passthru_check_io(const struct ub_nvme_ns *ns, unsigned long long off,
+			 unsigned long long len, char *err, size_t errlen);
+
 /* Open the generic device (no O_DIRECT: passthrough bypasses the page cache). */
 int ub_passthru_open(const struct ub_nvme_ns *ns, bool writable);
 
 /*
  * Fill a 128-byte SQE with an NVMe Read or Write of len bytes at byte
- * offset off.  fd is a registered-file index when fixed_file; buf_index
+ * offset off, which ub_passthru_check_io() accepted.  fd is a registered-file index when fixed_file; buf_index
  * >= 0 names a registered buffer (IORING_URING_CMD_FIXED).
  */
 void ub_passthru_prep_rw(struct io_uring_sqe *sqe, const struct ub_nvme_ns *ns, int fd,

@@ -15,6 +15,6 @@ ALL_TARGETS += $(TESTS_C_PROGS)
 
 vpath t-%.c $(sort $(dir $(TESTS_C_SRCS)))
 
-$(TESTS_C_PROGS): $(B)/tests/t-%: t-%.c $(TESTS_ENGINE_OBJS) $(wildcard ioengine/*.h tests/*/*.h) | $(B)/tests
+$(TESTS_C_PROGS): $(B)/tests/t-%: t-%.c $(TESTS_ENGINE_OBJS) $(wildcard ioengine/*.h bpf/*.h tests/*/*.h) | $(B)/tests
 	$(CC) $(UB_CFLAGS) $(LIBURING_CFLAGS) -o $@ $< $(TESTS_ENGINE_OBJS) $(LDFLAGS) \
 		$(LIBURING_LIBS) $(LIBNVME_LIBS) -lpthread

@@ -82,6 +82,11 @@ refuse err-chain-fixedbufs "uringbpf: chain_len=8 reads with IORING_OP_READ into
 	--chain_len=8 --fixedbufs=1
 refuse err-chain-bpf-depth "uringbpf: bpf_chain=1 keeps at most 1024 lookups in flight; use iodepth<=1024" \
 	--chain_len=8 --bpf_chain=1 --iodepth=2000
+# The last of iodepth (rounded up to a power of 2) slot buffers of bs bytes
+# must start below the verifier's 512 MiB: refused in one line before
+# anything is mapped or loaded (so on any kernel).
+refuse err-chain-bpf-region "uringbpf: bpf_chain=1: iodepth=513 x bs=1048576 needs 1024 slot buffers (iodepth rounded up to a power of 2), the last at 1023 MiB into the chain's region, and the BPF verifier lets the program address less than 512 MiB; use iodepth<=512 at bs=1048576, or a smaller bs" \
+	--chain_len=8 --bpf_chain=1 --iodepth=513 --bs=1m
 refuse err-chain-len-range "fio: failed parsing chain_len=5000" --chain_len=5000
 refuse err-chain-misaligned "uringbpf: chain: an I/O of 4096 bytes at offset 512 is not one whole block of bs=4096" \
 	--chain_len=8 --offset=512 --size=64k
@@ -98,4 +103,14 @@ refuse err-chain-other-bs "uringbpf: chain: block 0 (offset 0) of $UB_SCRATCH/bi
 head -c 4M /dev/zero >"$UB_SCRATCH/zeros"
 refuse err-chain-not-a-chain "uringbpf: chain: block 0 (offset 0) of $UB_SCRATCH/zeros is not a valid chain block: it has no chain header (wrong magic)" \
 	--chain_len=8 --filename="$UB_SCRATCH/zeros"
+# A block whose header is valid (checksum included) but whose next pointer
+# leaves the file: named as such, never followed.  2^52 blocks of 4 KiB wrap
+# to offset 0; 2^52 - 1 makes an offset beyond any file.
+for next in 4503599627370496 4503599627370495; do
+	cp "$f" "$UB_SCRATCH/far-$next"
+	python3 "$UB_TOP/tests/chain/chainforge.py" "$UB_SCRATCH/far-$next" 4096 3 "$next" $((1 << 53)) ||
+		{ not_ok "err-chain-next-out-of-range-$next: chainforge.py failed"; continue; }
+	refuse err-chain-next-out-of-range-$next "uringbpf: chain: block 3 (offset 12288) of $UB_SCRATCH/far-$next points to block $next, past the end of the file (1024 blocks of 4096 bytes): its next pointer is out of range; write the file with uringbpf-mkchain -b 4096 FILE SIZE and read it with bs=4096" \
+		--chain_len=2 --filename="$UB_SCRATCH/far-$next" --offset=12288 --size=4k
+done
 finish

@@ -56,8 +56,6 @@ struct ub_chain {
 	bool reported_bad;
 };
 
-static char errbuf[1024];
-
 static void log_libbpf_line(const char *line, void *arg)
 {
 	log_err("uringbpf: %s\n", line);
@@ -77,6 +75,7 @@ int ub_chain_init(struct thread_data *td, struct ub_data *ud)
 	struct ub_options *o = td->eo;
 	struct ub_chain *ch;
 	unsigned int bs = td->o.min_bs[DDIR_READ];
+	char errbuf[UB_ERR_LEN];
 	int ret;
 
 	if (!o->chain_len) {
@@ -158,6 +157,7 @@ static int loop_setup(struct thread_data *td, struct ub_data *ud, struct ub_chai
 	struct ub_chain_cfg cfg;
 	unsigned int slots = roundup_pow2(ch->depth);
 	size_t page = 4096;
+	char errbuf[UB_ERR_LEN];
 	void *mem;
 	int ret;
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/uio.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config-host.h"	/* ours: UB_FIO_VERSION_STRING */
 #include "ioengine/bpf_chain.h"
@@ -25,8 +26,6 @@
 /* From the fio binary: the engine must run inside the fio it was built for. */
 extern const char fio_version_string[];
 
-static char errbuf[512];
-
 static bool fio_matches_build(void)
 {
 	if (strcmp(fio_version_string, UB_FIO_VERSION_STRING) == 0)
@@ -40,14 +39,15 @@ static bool fio_matches_build(void)
 
 static int ub_check_targets(struct thread_data *td, struct ub_options *o)
 {
+	char err[UB_ERR_LEN];
 	struct fio_file *f;
 	unsigned int i;
 
 	if (!o->hipri || o->passthru)	/* passthru: checked on the ng device */
 		return 0;
 	for_each_file(td, f, i) {
-		if (ub_target_check_iopoll(f->file_name, td->o.odirect, errbuf, sizeof(errbuf))) {
-			ub_err(td, "%s", errbuf);
+		if (ub_target_check_iopoll(f->file_name, td->o.odirect, err, sizeof(err))) {
+			ub_err(td, "%s", err);
 			return 1;
 		}
 	}
@@ -86,12 +86,25 @@ static void ub_free(struct ub_data *ud)
 static int ub_init(struct thread_data *td)
 {
 	struct ub_options *o = td->eo;
+	char err[UB_ERR_LEN];
 	struct ub_data *ud;
 
 	if (!fio_matches_build())
 		return 1;
 	if (td_trim(td)) {
 		ub_err(td, "rw=trim/trimwrite is not supported; use ioengine=io_uring for trims");
+		return 1;
+	}
+	if (td->o.trim_percentage) {
+		ub_err(td, "trim_percentage=%u issues trims, which this engine does not support; "
+		       "use ioengine=io_uring for trims", td->o.trim_percentage);
+		return 1;
+	}
+	/* The allowlist (restrict.c) has IORING_OP_FSYNC but no SYNC_FILE_RANGE. */
+	if (td->o.sync_file_range && (o->restrict_ring || o->bpf_filter) && !o->passthru) {
+		ub_err(td, "sync_file_range= cannot be used with %s: the ring's allowlist has no "
+		       "IORING_OP_SYNC_FILE_RANGE; use fsync= or fdatasync= instead",
+		       o->restrict_ring ? "restrict=1" : "bpf_filter=1");
 		return 1;
 	}
 	if (o->registerfiles && td->o.nr_files != td->o.open_files) {
@@ -104,8 +117,8 @@ static int ub_init(struct thread_data *td)
 	if (!ud)
 		return 1;
 	ub_fill_ring_config(td, o, &ud->cfg);
-	if (ub_ring_config_check(&ud->cfg, errbuf, sizeof(errbuf))) {
-		ub_err(td, "%s", errbuf);
+	if (ub_ring_config_check(&ud->cfg, err, sizeof(err))) {
+		ub_err(td, "%s", err);
 		free(ud);
 		return 1;
 	}
@@ -201,11 +214,12 @@ static int ub_post_init(struct thread_data *td)
 {
 	struct ub_data *ud = td->io_ops_data;
 	struct ub_options *o = td->eo;
+	char err[UB_ERR_LEN];
 	int ret;
 
-	ret = ub_feat_ring_create(td, ud, errbuf, sizeof(errbuf));
+	ret = ub_feat_ring_create(td, ud, err, sizeof(err));
 	if (ret) {
-		ub_err(td, "%s", errbuf);
+		ub_err(td, "%s", err);
 		td_verror(td, -ret, "io_uring_queue_init");
 		return 1;
 	}
@@ -234,7 +248,6 @@ static int ub_post_init(struct thread_data *td)
 			 (ud->ring.flags & (IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL)) ==
 			 IORING_SETUP_IOPOLL;
 	ud->passthru = o->passthru;
-	ud->cqe_shift = ud->ring.flags & IORING_SETUP_CQE32 ? 1 : 0;
 
 	ub_ring_flags_str(ud->ring.flags, ud->flags_str, sizeof(ud->flags_str));
 	ub_info(td, "ring %u entries, flags %s%s%s%s", ud->ring.sq.ring_entries, ud->flags_str,
@@ -278,36 +291,61 @@ static void ub_prep_rw(struct thread_data *td, struct ub_options *o,
 		sqe->flags |= IOSQE_FIXED_FILE;
 }
 
+/*
+ * fsync and fdatasync as fio's io_uring engine issues them.  The range of a
+ * sync_file_range is what fio saw complete since the last sync
+ * (f->first_write..f->last_write, kept by fio at each write's completion):
+ * ub_queue lets the writes before it complete first, as fio's sync and
+ * libaio engines do; none since the last sync (-1) syncs the whole file.
+ */
+static void ub_prep_sync(struct thread_data *td, struct ub_data *ud,
+			 struct io_uring_sqe *sqe, struct io_u *io_u)
+{
+	struct fio_file *f = io_u->file;
+	int fd = ud->files_registered ? (int)f->engine_pos : f->fd;
+
+	if (io_u->ddir == DDIR_SYNC_FILE_RANGE && f->first_write != -1ULL)
+		io_uring_prep_sync_file_range(sqe, fd, f->last_write - f->first_write,
+					      f->first_write, td->o.sync_file_range);
+	else if (io_u->ddir == DDIR_SYNC_FILE_RANGE)
+		io_uring_prep_sync_file_range(sqe, fd, 0, 0, td->o.sync_file_range);
+	else
+		io_uring_prep_fsync(sqe, fd, io_u->ddir == DDIR_DATASYNC ? IORING_FSYNC_DATASYNC : 0);
+	if (ud->files_registered)
+		sqe->flags |= IOSQE_FIXED_FILE;
+}
+
 static enum fio_q_status ub_queue(struct thread_data *td, struct io_u *io_u)
 {
 	struct ub_data *ud = td->io_ops_data;
 	struct ub_options *o = td->eo;
-	struct fio_file *f = io_u->file;
 	struct io_uring_sqe *sqe;
 
 	fio_ro_check(td, io_u);
 	if (ub_unlikely(ud->chain))
 		return ub_chain_queue(td, io_u);
 
-	if (ub_unlikely(!ddir_rw(io_u->ddir) && io_u->ddir != DDIR_SYNC &&
-			 io_u->ddir != DDIR_DATASYNC)) {
+	/* Trims are refused in ->init; nothing else reaches here. */
+	if (ub_unlikely(!ddir_rw(io_u->ddir) && !ddir_sync(io_u->ddir))) {
+		ub_err(td, "fio asked for an operation this engine does not issue (ddir %d)",
+		       (int)io_u->ddir);
 		io_u->error = EINVAL;
 		return FIO_Q_COMPLETED;
 	}
+	/* fio reaps on BUSY and queues this again: the writes before it complete first. */
+	if (ub_unlikely(io_u->ddir == DDIR_SYNC_FILE_RANGE && (ud->inflight || ud->nr_pending ||
+							      io_uring_sq_ready(&ud->ring))))
+		return FIO_Q_BUSY;
 	sqe = io_uring_get_sqe(&ud->ring);
 	if (ub_unlikely(!sqe))
 		return FIO_Q_BUSY;	/* cannot happen: the ring holds iodepth */
 
-	if (ub_likely(ddir_rw(io_u->ddir) && !ud->passthru)) {
+	if (ub_unlikely(ud->passthru))
+		ub_feat_prep_passthru(td, ud, sqe, io_u);	/* syncs become NVMe flushes */
+	else if (ub_likely(ddir_rw(io_u->ddir)))
 		ub_prep_rw(td, o, sqe, io_u);
-	} else if (ud->passthru) {
-		ub_feat_prep_passthru(td, ud, sqe, io_u);
-	} else {
-		io_uring_prep_fsync(sqe, ud->files_registered ? (int)f->engine_pos : f->fd,
-				    io_u->ddir == DDIR_DATASYNC ? IORING_FSYNC_DATASYNC : 0);
-		if (ud->files_registered)
-			sqe->flags |= IOSQE_FIXED_FILE;
-	}
+	else
+		ub_prep_sync(td, ud, sqe, io_u);
 	io_uring_sqe_set_data(sqe, io_u);
 	ud->pending[ud->nr_pending++] = io_u;
 	return FIO_Q_QUEUED;
@@ -333,37 +371,95 @@ static void ub_mark_issued(struct thread_data *td, struct ub_data *ud)
 }
 
 /*
- * Submit the pending SQEs and wait for wait_nr completions in one
- * io_uring_enter.  With SQPOLL, liburing enters the kernel only to wake a
- * sleeping SQ thread.
+ * A refused submit (-EAGAIN/-EBUSY: the kernel is out of requests or CQ
+ * space) with nothing in flight is retried this often, this far apart,
+ * before the job fails: nothing but time can free what the kernel lacks.
  */
+#define UB_ENTER_TRIES		100
+#define UB_ENTER_BACKOFF_US	10000
+
+/*
+ * The one way into the kernel for the read/write path: submit what the SQ
+ * holds and wait for wait_nr CQEs; with flush (and wait_nr 0) enter with
+ * GETEVENTS even so, which runs a DEFER_TASKRUN ring's task work and polls
+ * an IOPOLL ring once, and return without waiting.
+ *
+ * ud->inflight grows by what the kernel took (the enter's count; under
+ * SQPOLL, ub_submit counts every SQE it hands over).  What the kernel left
+ * in the SQ (a short submit, a refusal) stays there and goes with the next
+ * enter.  A refusal with I/O in flight waits for one completion, which
+ * frees what the kernel lacked, and returns; with none in flight it is
+ * retried a bounded number of times and then fails the job with the reason.
+ * Returns 0 or a negative errno (fio already told).
+ */
+static int ub_enter(struct thread_data *td, struct ub_data *ud, unsigned int wait_nr, bool flush)
+{
+	struct io_uring *ring = &ud->ring;
+	bool sqpoll = ring->flags & IORING_SETUP_SQPOLL;
+	struct io_uring_cqe *cqe;
+	unsigned int tries = 0;
+	int ret;
+
+	for (;;) {
+		if (wait_nr)
+			ret = io_uring_submit_and_wait(ring, wait_nr);
+		else if (flush)
+			ret = io_uring_submit_and_get_events(ring);
+		else
+			ret = io_uring_submit(ring);
+		/* Under SQPOLL a plain submit enters only to wake the SQ thread. */
+		if (!sqpoll || wait_nr || flush)
+			ud->enter_calls++;
+		if (ub_likely(ret >= 0)) {
+			if (!sqpoll)
+				ud->inflight += ret;
+			return 0;
+		}
+		if (ret == -EINTR)
+			continue;
+		if (ret == -ETIME)
+			return 0;
+		if (ret != -EAGAIN && ret != -EBUSY) {
+			ub_err(td, "io_uring_enter (submit %u, wait for %u) failed: %s",
+			       io_uring_sq_ready(ring), wait_nr, strerror(-ret));
+			td_verror(td, -ret, "io_uring_enter");
+			return ret;
+		}
+		if (ud->inflight) {
+			ret = io_uring_wait_cqe(ring, &cqe);
+			ud->enter_calls++;
+			if (ret < 0 && ret != -EINTR && ret != -ETIME && ret != -EAGAIN) {
+				ub_err(td, "io_uring_enter (wait for 1) failed: %s", strerror(-ret));
+				td_verror(td, -ret, "io_uring_enter");
+				return ret;
+			}
+			return 0;
+		}
+		if (++tries == UB_ENTER_TRIES) {
+			ub_err(td, "the kernel refused to take %u queued I/O%s for %u ms with none in "
+			       "flight (io_uring_enter: %s): it is out of memory for io_uring "
+			       "requests; lower iodepth or numjobs, or free memory",
+			       io_uring_sq_ready(ring), io_uring_sq_ready(ring) == 1 ? "" : "s",
+			       UB_ENTER_TRIES * UB_ENTER_BACKOFF_US / 1000, strerror(-ret));
+			td_verror(td, -ret, "io_uring_enter");
+			return ret;
+		}
+		usleep(UB_ENTER_BACKOFF_US);
+	}
+}
+
+/* Hand the queued SQEs to the kernel (and wait for wait_nr CQEs). */
 static int ub_submit(struct thread_data *td, struct ub_data *ud, unsigned int wait_nr)
 {
-	unsigned int submitted = ud->nr_pending;
-	int ret;
+	unsigned int queued = ud->nr_pending;
 
 	ub_mark_issued(td, ud);
 	ud->deferred_submit = false;
-	for (;;) {
-		ret = wait_nr ? io_uring_submit_and_wait(&ud->ring, wait_nr)
-			      : io_uring_submit(&ud->ring);
-		if (!(ud->ring.flags & IORING_SETUP_SQPOLL) || wait_nr)
-			ud->enter_calls++;
-		if (ret >= 0 || ret == -ETIME)
-			break;
-		if (ret == -EINTR)
-			continue;
-		if (ret == -EAGAIN || ret == -EBUSY) {
-			/* Out of kernel resources: let completions drain, then retry. */
-			io_uring_get_events(&ud->ring);
-			continue;
-		}
-		td_verror(td, -ret, "io_uring_enter");
-		return ret;
-	}
-	ud->inflight += submitted;
-	ud->submitted_total += submitted;
-	return 0;
+	ud->submitted_total += queued;
+	/* The SQ thread takes every SQE in the SQ ring: nothing is refused. */
+	if (ud->ring.flags & IORING_SETUP_SQPOLL)
+		ud->inflight += queued;
+	return ub_enter(td, ud, wait_nr, false);
 }
 
 static int ub_commit(struct thread_data *td)
@@ -386,17 +482,38 @@ static int ub_commit(struct thread_data *td)
 	return ub_submit(td, ud, 0);
 }
 
-/* Anything but a full transfer: errors, short transfers, passthru status. */
-static void __attribute__((noinline)) ub_complete_slow(struct ub_options *o, struct io_u *io_u,
+static const char *ub_sync_name(enum fio_ddir ddir, bool passthru)
+{
+	if (passthru)
+		return "flush (NVMe passthrough)";
+	switch (ddir) {
+	case DDIR_SYNC: return "fsync (IORING_OP_FSYNC)";
+	case DDIR_DATASYNC: return "fdatasync (IORING_OP_FSYNC, IORING_FSYNC_DATASYNC)";
+	case DDIR_SYNC_FILE_RANGE: return "sync_file_range (IORING_OP_SYNC_FILE_RANGE)";
+	default: return "operation";
+	}
+}
+
+/*
+ * Anything but a full read or write: errors, short transfers, syncs,
+ * passthru status.  A failed sync is named here, since fio's own line
+ * shows only the errno.
+ */
+static void __attribute__((noinline)) ub_complete_slow(struct thread_data *td, struct io_u *io_u,
 						      int res)
 {
+	struct ub_options *o = td->eo;
+
 	if (o->passthru)
 		res = ub_feat_passthru_res(io_u, res);
 	if (res < 0) {
 		io_u->error = -res;
-		if (res == -EOPNOTSUPP && o->hipri)
-			log_err("uringbpf: hipri=1: the kernel cannot poll this target (EOPNOTSUPP)\n");
-	} else if ((unsigned long long)res != io_u->xfer_buflen) {
+		if (ddir_sync(io_u->ddir))
+			ub_err(td, "%s of %s failed: %s", ub_sync_name(io_u->ddir, o->passthru),
+			       io_u->file->file_name, strerror(-res));
+		else if (res == -EOPNOTSUPP && o->hipri)
+			ub_err(td, "hipri=1: the kernel cannot poll this target (EOPNOTSUPP)");
+	} else if (ddir_rw(io_u->ddir) && (unsigned long long)res != io_u->xfer_buflen) {
 		io_u->resid = io_u->xfer_buflen - res;
 		io_u->error = 0;
 	} else {
@@ -404,34 +521,30 @@ static void __attribute__((noinline)) ub_complete_slow(struct ub_options *o, str
 	}
 }
 
-/*
- * Move up to max - have CQEs into ud->events[have...]; returns how many.
- * The tail is read once and the head written once per call, not per CQE.
- */
+/* Move up to max - have CQEs into ud->events[have...]; returns how many. */
 static inline __attribute__((always_inline)) unsigned int
 ub_reap(struct thread_data *td, struct ub_data *ud, unsigned int have, unsigned int max)
 {
-	struct io_uring_cq *cq = &ud->ring.cq;
-	unsigned int head = *cq->khead;
-	unsigned int n = io_uring_smp_load_acquire(cq->ktail) - head;
-	unsigned int i;
+	struct io_uring_cqe *cqe;
+	unsigned int head, n = 0;
 
-	if (n > max - have)
-		n = max - have;
-	for (i = 0; i < n; i++) {
-		struct io_uring_cqe *cqe = &cq->cqes[((head + i) & cq->ring_mask) << ud->cqe_shift];
-		struct io_u *io_u = (struct io_u *)(uintptr_t)cqe->user_data;
-		int res = cqe->res;
+	io_uring_for_each_cqe(&ud->ring, head, cqe) {
+		struct io_u *io_u;
+		int res;
 
+		if (have + n == max)
+			break;
+		io_u = (struct io_u *)(uintptr_t)cqe->user_data;
+		res = cqe->res;
 		if (ub_likely(res >= 0 && (unsigned long long)res == io_u->xfer_buflen &&
 			       !ud->passthru))
 			io_u->error = 0;
 		else
-			ub_complete_slow(td->eo, io_u, res);
-		ud->events[have + i] = io_u;
+			ub_complete_slow(td, io_u, res);
+		ud->events[have + n++] = io_u;
 	}
 	if (n) {
-		io_uring_smp_store_release(cq->khead, head + n);
+		io_uring_cq_advance(&ud->ring, n);
 		ud->inflight -= n;
 	}
 	return n;
@@ -519,19 +632,35 @@ static int __attribute__((noinline)) ub_wait_events(struct thread_data *td, stru
 		 * spin on the CQ first; no syscall when one comes soon.
 		 */
 		if (!(ud->sqpoll_spin && ub_spin_for_cqe(ud))) {
-			ret = io_uring_submit_and_wait(&ud->ring, min > events ? min - events : 0);
-			ud->enter_calls++;
-			if (ret < 0 && ret != -EINTR && ret != -EAGAIN && ret != -ETIME) {
-				td_verror(td, -ret, "io_uring_enter(GETEVENTS)");
+			ret = ub_enter(td, ud, min - events, false);
+			if (ub_unlikely(ret))
 				return ret;
-			}
-			if (!min && !io_uring_cq_ready(&ud->ring))
-				return events;
 		}
 		events += ub_reap(td, ud, events, max);
-		if (events >= min && (events || !min || !ud->must_enter))
+		if (events >= min)
 			return events;
 	}
+}
+
+/*
+ * getevents(min=0) found nothing.  On a DEFER_TASKRUN or IOPOLL ring (no
+ * SQPOLL) completions reach the CQ only inside io_uring_enter, and SQEs a
+ * refused submit left in the SQ go only with one: enter once, without
+ * waiting, and return what is there.  fio calls min=0 in a loop (iolog
+ * replay, iodepth_batch_complete_min=0): never loop here.
+ */
+static int __attribute__((noinline)) ub_flush_events(struct thread_data *td, struct ub_data *ud,
+						     unsigned int max)
+{
+	bool leftovers = !(ud->ring.flags & IORING_SETUP_SQPOLL) && io_uring_sq_ready(&ud->ring);
+	int ret;
+
+	if (!leftovers && !(ud->must_enter && ud->inflight))
+		return 0;
+	ret = ub_enter(td, ud, 0, true);
+	if (ub_unlikely(ret))
+		return ret;
+	return ub_reap(td, ud, 0, max);
 }
 
 static int ub_getevents(struct thread_data *td, unsigned int min, unsigned int max,
@@ -549,8 +678,10 @@ static int ub_getevents(struct thread_data *td, unsigned int min, unsigned int m
 			return ret;
 	}
 	events = ub_reap(td, ud, 0, max);
-	if (ub_likely(events >= min && (events || !min || !ud->must_enter)))
+	if (ub_likely(events >= min && events))
 		return events;
+	if (!min)
+		return ub_flush_events(td, ud, max);
 	return ub_wait_events(td, ud, min, max, events);
 }
 

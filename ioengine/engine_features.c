@@ -14,8 +14,6 @@
 /* fio's VERIFY_NONE: verify.h itself needs fio's internal build (FIO_INTERNAL). */
 #define UB_VERIFY_NONE 0
 
-static __thread char ferr[512];	/* jobs may be threads (thread=1) */
-
 /* Which opcodes the job will issue, in restrict.c's terms. */
 static void job_spec(struct thread_data *td, struct ub_options *o, struct ub_restrict_spec *spec)
 {
@@ -77,6 +75,7 @@ static int init_sqpoll_shared(struct thread_data *td, struct ub_options *o)
 /* Block sizes and alignments fio may use must be whole LBAs. */
 static int check_lba_multiples(struct thread_data *td, const struct ub_nvme_ns *ns)
 {
+	char err[UB_ERR_LEN];
 	enum fio_ddir ddir;
 	int ret = 0;
 
@@ -88,12 +87,12 @@ static int check_lba_multiples(struct thread_data *td, const struct ub_nvme_ns *
 	for (ddir = DDIR_READ; ddir <= DDIR_WRITE && !ret; ddir++) {
 		if (ddir == DDIR_READ ? !(td_read(td) || td->o.verify != UB_VERIFY_NONE) : !td_write(td))
 			continue;
-		ret = ub_passthru_check_bs(ns, "bs", td->o.min_bs[ddir], ferr, sizeof(ferr)) ?:
-		      ub_passthru_check_bs(ns, "bs", td->o.max_bs[ddir], ferr, sizeof(ferr)) ?:
-		      ub_passthru_check_bs(ns, "blockalign", td->o.ba[ddir], ferr, sizeof(ferr));
+		ret = ub_passthru_check_bs(ns, "bs", td->o.min_bs[ddir], err, sizeof(err)) ?:
+		      ub_passthru_check_bs(ns, "bs", td->o.max_bs[ddir], err, sizeof(err)) ?:
+		      ub_passthru_check_bs(ns, "blockalign", td->o.ba[ddir], err, sizeof(err));
 	}
 	if (ret) {
-		ub_err(td, "%s", ferr);
+		ub_err(td, "%s", err);
 		return 1;
 	}
 	if (td->o.start_offset & (ns->lba_size - 1)) {
@@ -107,7 +106,7 @@ static int check_lba_multiples(struct thread_data *td, const struct ub_nvme_ns *
 static int init_passthru(struct thread_data *td, struct ub_options *o, struct ub_data *ud)
 {
 	struct ub_features *feat = ud->feat;
-	char ng[PATH_MAX], line[512];
+	char ng[PATH_MAX], line[512], err[UB_ERR_LEN];
 	struct fio_file *f;
 	unsigned int i;
 
@@ -117,15 +116,15 @@ static int init_passthru(struct thread_data *td, struct ub_options *o, struct ub
 	for_each_file(td, f, i) {
 		struct ub_nvme_ns *ns = &feat->ns[f->fileno];
 
-		if (ub_passthru_map_path(f->file_name, ng, sizeof(ng), ferr, sizeof(ferr)) ||
-		    ub_passthru_identify(ng, ns, ferr, sizeof(ferr))) {
-			ub_err(td, "%s", ferr);
+		if (ub_passthru_map_path(f->file_name, ng, sizeof(ng), err, sizeof(err)) ||
+		    ub_passthru_identify(ng, ns, err, sizeof(err))) {
+			ub_err(td, "%s", err);
 			return 1;
 		}
 		if (check_lba_multiples(td, ns))
 			return 1;
-		if (o->hipri && ub_target_check_iopoll(ng, 1, ferr, sizeof(ferr))) {
-			ub_err(td, "%s", ferr);
+		if (o->hipri && ub_target_check_iopoll(ng, 1, err, sizeof(err))) {
+			ub_err(td, "%s", err);
 			return 1;
 		}
 		/* fio must treat it as the char device the I/O really goes to. */
@@ -188,17 +187,17 @@ int ub_feat_secure_ring(struct thread_data *td, struct ub_data *ud)
 {
 	struct ub_options *o = td->eo;
 	struct ub_features *feat = ud->feat;
-	char line[256];
+	char line[256], err[UB_ERR_LEN];
 	int ret;
 
 	if (!ud->cfg.start_disabled)
 		return 0;
 	if (o->bpf_filter) {
-		ret = ub_bpf_filter_probe(&ud->ring, ferr, sizeof(ferr));
+		ret = ub_bpf_filter_probe(&ud->ring, err, sizeof(err));
 		if (!ret)
-			ret = ub_bpf_filter_install(&ud->ring, &feat->set, ferr, sizeof(ferr));
+			ret = ub_bpf_filter_install(&ud->ring, &feat->set, err, sizeof(err));
 		if (ret) {
-			ub_err(td, "%s", ferr);
+			ub_err(td, "%s", err);
 			td_verror(td, -ret, "bpf_filter");
 			return 1;
 		}
@@ -206,18 +205,18 @@ int ub_feat_secure_ring(struct thread_data *td, struct ub_data *ud)
 			feat->registerfiles_forced ? "; registerfiles=1 forced" : "");
 	}
 	if (o->restrict_ring) {
-		ret = ub_restrict_install(&ud->ring, &feat->set, ferr, sizeof(ferr));
+		ret = ub_restrict_install(&ud->ring, &feat->set, err, sizeof(err));
 		if (ret) {
-			ub_err(td, "%s", ferr);
+			ub_err(td, "%s", err);
 			td_verror(td, -ret, "restrict");
 			return 1;
 		}
 		ub_info(td, "restrictions: %s%s", ub_restrict_describe(&feat->set, line, sizeof(line)),
 			feat->registerfiles_forced ? "; registerfiles=1 forced" : "");
 	}
-	ret = ub_restrict_enable(&ud->ring, ferr, sizeof(ferr));
+	ret = ub_restrict_enable(&ud->ring, err, sizeof(err));
 	if (ret) {
-		ub_err(td, "%s", ferr);
+		ub_err(td, "%s", err);
 		td_verror(td, -ret, "io_uring_enable_rings");
 		return 1;
 	}
@@ -251,16 +250,16 @@ int ub_feat_get_file_size(struct thread_data *td, struct fio_file *f)
 {
 	struct ub_options *o = td->eo;
 	struct ub_nvme_ns ns;
-	char ng[PATH_MAX];
+	char ng[PATH_MAX], err[UB_ERR_LEN];
 
 	if (!o->passthru)
 		return generic_get_file_size(td, f);
 	if (fio_file_size_known(f))
 		return 0;
 	/* Runs before ->init too (fio sizes files in its main process). */
-	if (ub_passthru_map_path(f->file_name, ng, sizeof(ng), ferr, sizeof(ferr)) ||
-	    ub_passthru_identify(ng, &ns, ferr, sizeof(ferr))) {
-		ub_err(td, "%s", ferr);
+	if (ub_passthru_map_path(f->file_name, ng, sizeof(ng), err, sizeof(err)) ||
+	    ub_passthru_identify(ng, &ns, err, sizeof(err))) {
+		ub_err(td, "%s", err);
 		return 1;
 	}
 	f->real_file_size = ns.nlba << ns.lba_shift;

@@ -64,6 +64,7 @@ static void ub_fill_ring_config(struct thread_data *td, struct ub_options *o,
 	cfg->sqpoll_cpu = o->sqthread_poll_cpu_set ? (int)o->sqthread_poll_cpu : -1;
 	cfg->sqpoll_idle_ms = o->sqpoll_idle;
 	cfg->register_ring_fd = o->register_ring_fd;
+	cfg->sqpoll_shared = o->sqpoll_shared;
 	cfg->defer_taskrun = o->defer_taskrun == UB_DEFER_ON ||
 			     (o->defer_taskrun == UB_DEFER_AUTO && !o->sqthread_poll);
 }
@@ -73,7 +74,7 @@ static void ub_free(struct ub_data *ud)
 	if (!ud)
 		return;
 	if (ud->ring_ready)
-		io_uring_queue_exit(&ud->ring);
+		ub_ring_close(&ud->ring, &ud->ring_info);
 	free(ud->events);
 	free(ud->pending);
 	free(ud->iovecs);
@@ -217,13 +218,17 @@ static int ub_post_init(struct thread_data *td)
 	char err[UB_ERR_LEN];
 	int ret;
 
-	ret = ub_feat_ring_create(td, ud, err, sizeof(err));
+	ret = ub_ring_open(&ud->ring, &ud->cfg, &ud->ring_info, err, sizeof(err));
 	if (ret) {
 		ub_err(td, "%s", err);
 		td_verror(td, -ret, "io_uring_queue_init");
 		return 1;
 	}
 	ud->ring_ready = true;
+	if (ud->ring_info.shared)
+		ub_info(td, "sqpoll_shared: %s SQ thread iou-sqp-%d, now shared by %u ring%s",
+			ud->ring_info.attached ? "attached to" : "started", ud->ring_info.sq_creator,
+			ud->ring_info.sq_users, ud->ring_info.sq_users == 1 ? "" : "s");
 	if (o->fixedbufs && ub_register_buffers(td, ud))
 		return 1;
 	if (o->registerfiles && ub_register_files(td, ud))
@@ -235,11 +240,10 @@ static int ub_post_init(struct thread_data *td)
 		td->o.disable_slat = 1;
 
 	/*
-	 * Folding the submit into the next wait pays at iodepth 1 only.  Deeper,
-	 * it made every wait also a submit and cost a quarter of the IOPS (4k
-	 * randread on tmpfs, fio default batching, 3 runs each, kIOPS deferred vs
-	 * submitted at once vs fio io_uring: QD8 189/214/201, QD16 233/286/256,
-	 * QD32 191/286/285).
+	 * Submit with the next wait only at iodepth 1, where fio's next call
+	 * after a full queue is always ->getevents: two syscalls become one.
+	 * Deeper, every wait would also be a submit and the queue would refill
+	 * late (measured in README, "Performance").
 	 */
 	ud->defer_when_full = ud->depth == 1 && !(ud->ring.flags & IORING_SETUP_SQPOLL);
 	/* With SQPOLL the SQ thread also polls an IOPOLL ring: nothing to enter for. */

@@ -43,6 +43,7 @@ enum { UB_DEFER_AUTO = 0, UB_DEFER_OFF = 1, UB_DEFER_ON = 2 };
 struct ub_data {
 	struct io_uring ring;
 	bool ring_ready;
+	struct ub_ring_info ring_info;	/* sqpoll_shared=1: the shared SQ thread's reference */
 	struct ub_ring_config cfg;
 	struct io_u **events;		/* completions reaped, handed out by ->event */
 	struct io_u **pending;		/* queued since the last commit */

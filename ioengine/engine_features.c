@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "ioengine/engine_features.h"
-#include "ioengine/sqpoll_share.h"
 #include "ioengine/target_probe.h"
 
 /* fio's VERIFY_NONE: verify.h itself needs fio's internal build (FIO_INTERNAL). */
@@ -157,30 +156,9 @@ void ub_feat_free(struct ub_data *ud)
 {
 	if (!ud->feat)
 		return;
-	if (ud->feat->sq_shared)
-		ub_sqpoll_share_put();
 	free(ud->feat->ns);
 	free(ud->feat);
 	ud->feat = NULL;
-}
-
-int ub_feat_ring_create(struct thread_data *td, struct ub_data *ud, char *err, size_t errlen)
-{
-	struct ub_options *o = td->eo;
-	unsigned int users;
-	bool attached;
-	int ret, creator;
-
-	if (!o->sqpoll_shared)
-		return ub_ring_create(&ud->ring, &ud->cfg, err, errlen);
-	ret = ub_sqpoll_share_create(&ud->ring, &ud->cfg, &creator, &attached, &users,
-				     err, errlen);
-	if (ret)
-		return ret;
-	ud->feat->sq_shared = true;
-	ub_info(td, "sqpoll_shared: %s SQ thread iou-sqp-%d, now shared by %u ring%s",
-		attached ? "attached to" : "started", creator, users, users == 1 ? "" : "s");
-	return 0;
 }
 
 int ub_feat_secure_ring(struct thread_data *td, struct ub_data *ud)

@@ -396,33 +396,40 @@ static void ub_mark_issued(struct thread_data *td, struct ub_data *ud)
  * retried a bounded number of times and then fails the job with the reason.
  * Returns 0 or a negative errno (fio already told).
  */
-static int ub_enter(struct thread_data *td, struct ub_data *ud, unsigned int wait_nr, bool flush)
+static inline __attribute__((always_inline)) int
+ub_enter_once(struct ub_data *ud, unsigned int wait_nr, bool flush)
 {
 	struct io_uring *ring = &ud->ring;
 	bool sqpoll = ring->flags & IORING_SETUP_SQPOLL;
-	struct io_uring_cqe *cqe;
-	unsigned int tries = 0;
 	int ret;
 
+	if (wait_nr)
+		ret = io_uring_submit_and_wait(ring, wait_nr);
+	else if (flush)
+		ret = io_uring_submit_and_get_events(ring);
+	else
+		ret = io_uring_submit(ring);
+	/* Under SQPOLL a plain submit enters only to wake the SQ thread. */
+	if (!sqpoll || wait_nr || flush)
+		ud->enter_calls++;
+	if (ub_likely(ret > 0) && !sqpoll)
+		ud->inflight += ret;
+	return ret;
+}
+
+/* ub_enter's first try failed with ret: interrupted, refused or broken. */
+static int __attribute__((noinline)) ub_enter_failed(struct thread_data *td, struct ub_data *ud,
+						     unsigned int wait_nr, bool flush, int ret)
+{
+	struct io_uring *ring = &ud->ring;
+	struct io_uring_cqe *cqe;
+	unsigned int tries = 0;
+
 	for (;;) {
-		if (wait_nr)
-			ret = io_uring_submit_and_wait(ring, wait_nr);
-		else if (flush)
-			ret = io_uring_submit_and_get_events(ring);
-		else
-			ret = io_uring_submit(ring);
-		/* Under SQPOLL a plain submit enters only to wake the SQ thread. */
-		if (!sqpoll || wait_nr || flush)
-			ud->enter_calls++;
-		if (ub_likely(ret >= 0)) {
-			if (!sqpoll)
-				ud->inflight += ret;
+		if (ret >= 0 || ret == -ETIME)
 			return 0;
-		}
 		if (ret == -EINTR)
-			continue;
-		if (ret == -ETIME)
-			return 0;
+			goto again;
 		if (ret != -EAGAIN && ret != -EBUSY) {
 			ub_err(td, "io_uring_enter (submit %u, wait for %u) failed: %s",
 			       io_uring_sq_ready(ring), wait_nr, strerror(-ret));
@@ -449,7 +456,19 @@ static int ub_enter(struct thread_data *td, struct ub_data *ud, unsigned int wai
 			return ret;
 		}
 		usleep(UB_ENTER_BACKOFF_US);
+again:
+		ret = ub_enter_once(ud, wait_nr, flush);
 	}
+}
+
+static inline __attribute__((always_inline)) int
+ub_enter(struct thread_data *td, struct ub_data *ud, unsigned int wait_nr, bool flush)
+{
+	int ret = ub_enter_once(ud, wait_nr, flush);
+
+	if (ub_likely(ret >= 0))
+		return 0;
+	return ub_enter_failed(td, ud, wait_nr, flush, ret);
 }
 
 /* Hand the queued SQEs to the kernel (and wait for wait_nr CQEs). */
@@ -529,23 +548,22 @@ static void __attribute__((noinline)) ub_complete_slow(struct thread_data *td, s
 static inline __attribute__((always_inline)) unsigned int
 ub_reap(struct thread_data *td, struct ub_data *ud, unsigned int have, unsigned int max)
 {
+	struct io_u **events = ud->events + have;
+	unsigned int head, n = 0, room = max - have;	/* room >= 1: callers reap below max */
 	struct io_uring_cqe *cqe;
-	unsigned int head, n = 0;
 
 	io_uring_for_each_cqe(&ud->ring, head, cqe) {
-		struct io_u *io_u;
-		int res;
+		struct io_u *io_u = (struct io_u *)(uintptr_t)cqe->user_data;
+		int res = cqe->res;
 
-		if (have + n == max)
-			break;
-		io_u = (struct io_u *)(uintptr_t)cqe->user_data;
-		res = cqe->res;
 		if (ub_likely(res >= 0 && (unsigned long long)res == io_u->xfer_buflen &&
 			       !ud->passthru))
 			io_u->error = 0;
 		else
 			ub_complete_slow(td, io_u, res);
-		ud->events[have + n++] = io_u;
+		events[n] = io_u;
+		if (++n == room)
+			break;
 	}
 	if (n) {
 		io_uring_cq_advance(&ud->ring, n);

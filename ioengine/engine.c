@@ -23,6 +23,9 @@
 #define ub_likely(x)	__builtin_expect(!!(x), 1)
 #define ub_unlikely(x)	__builtin_expect(!!(x), 0)
 
+/* Defined with their functions, below ub_getevents. */
+static const struct ub_backend ub_backend_rw, ub_backend_passthru, ub_backend_chain;
+
 /* From the fio binary: the engine must run inside the fio it was built for. */
 extern const char fio_version_string[];
 
@@ -138,6 +141,7 @@ static int ub_init(struct thread_data *td)
 		return 1;
 	if (ub_chain_init(td, ud))
 		return 1;
+	ud->be = ud->chain ? &ub_backend_chain : o->passthru ? &ub_backend_passthru : &ub_backend_rw;
 	return ub_check_targets(td, o);
 }
 
@@ -251,7 +255,6 @@ static int ub_post_init(struct thread_data *td)
 	ud->must_enter = (ud->ring.flags & IORING_SETUP_DEFER_TASKRUN) ||
 			 (ud->ring.flags & (IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL)) ==
 			 IORING_SETUP_IOPOLL;
-	ud->passthru = o->passthru;
 
 	ub_ring_flags_str(ud->ring.flags, ud->flags_str, sizeof(ud->flags_str));
 	ub_info(td, "ring %u entries, flags %s%s%s%s", ud->ring.sq.ring_entries, ud->flags_str,
@@ -319,15 +322,13 @@ static void ub_prep_sync(struct thread_data *td, struct ub_data *ud,
 		sqe->flags |= IOSQE_FIXED_FILE;
 }
 
-static enum fio_q_status ub_queue(struct thread_data *td, struct io_u *io_u)
+/* The ring backends' queue; passthru is a constant in each instance. */
+static inline __attribute__((always_inline)) enum fio_q_status
+ub_ring_queue(struct thread_data *td, struct io_u *io_u, const bool passthru)
 {
 	struct ub_data *ud = td->io_ops_data;
 	struct ub_options *o = td->eo;
 	struct io_uring_sqe *sqe;
-
-	fio_ro_check(td, io_u);
-	if (ub_unlikely(ud->chain))
-		return ub_chain_queue(td, io_u);
 
 	/* Trims are refused in ->init; nothing else reaches here. */
 	if (ub_unlikely(!ddir_rw(io_u->ddir) && !ddir_sync(io_u->ddir))) {
@@ -344,7 +345,7 @@ static enum fio_q_status ub_queue(struct thread_data *td, struct io_u *io_u)
 	if (ub_unlikely(!sqe))
 		return FIO_Q_BUSY;	/* cannot happen: the ring holds iodepth */
 
-	if (ub_unlikely(ud->passthru))
+	if (passthru)
 		ub_feat_prep_passthru(td, ud, sqe, io_u);	/* syncs become NVMe flushes */
 	else if (ub_likely(ddir_rw(io_u->ddir)))
 		ub_prep_rw(td, o, sqe, io_u);
@@ -353,6 +354,16 @@ static enum fio_q_status ub_queue(struct thread_data *td, struct io_u *io_u)
 	io_uring_sqe_set_data(sqe, io_u);
 	ud->pending[ud->nr_pending++] = io_u;
 	return FIO_Q_QUEUED;
+}
+
+static enum fio_q_status ub_rw_queue(struct thread_data *td, struct io_u *io_u)
+{
+	return ub_ring_queue(td, io_u, false);
+}
+
+static enum fio_q_status ub_passthru_queue(struct thread_data *td, struct io_u *io_u)
+{
+	return ub_ring_queue(td, io_u, true);
 }
 
 /* Issue time is stamped when the SQEs really go to the kernel. */
@@ -485,12 +496,10 @@ static int ub_submit(struct thread_data *td, struct ub_data *ud, unsigned int wa
 	return ub_enter(td, ud, wait_nr, false);
 }
 
-static int ub_commit(struct thread_data *td)
+static int ub_ring_commit(struct thread_data *td)
 {
 	struct ub_data *ud = td->io_ops_data;
 
-	if (ub_unlikely(ud->chain))
-		return ub_chain_commit(td);
 	if (!ud->nr_pending)
 		return 0;
 	/*
@@ -546,7 +555,8 @@ static void __attribute__((noinline)) ub_complete_slow(struct thread_data *td, s
 
 /* Move up to max - have CQEs into ud->events[have...]; returns how many. */
 static inline __attribute__((always_inline)) unsigned int
-ub_reap(struct thread_data *td, struct ub_data *ud, unsigned int have, unsigned int max)
+ub_reap(struct thread_data *td, struct ub_data *ud, unsigned int have, unsigned int max,
+	const bool passthru)
 {
 	struct io_u **events = ud->events + have;
 	unsigned int head, n = 0, room = max - have;	/* room >= 1: callers reap below max */
@@ -556,8 +566,8 @@ ub_reap(struct thread_data *td, struct ub_data *ud, unsigned int have, unsigned 
 		struct io_u *io_u = (struct io_u *)(uintptr_t)cqe->user_data;
 		int res = cqe->res;
 
-		if (ub_likely(res >= 0 && (unsigned long long)res == io_u->xfer_buflen &&
-			       !ud->passthru))
+		if (ub_likely(!passthru && res >= 0 &&
+			      (unsigned long long)res == io_u->xfer_buflen))
 			io_u->error = 0;
 		else
 			ub_complete_slow(td, io_u, res);
@@ -658,7 +668,7 @@ static int __attribute__((noinline)) ub_wait_events(struct thread_data *td, stru
 			if (ub_unlikely(ret))
 				return ret;
 		}
-		events += ub_reap(td, ud, events, max);
+		events += ub_reap(td, ud, events, max, ud->be == &ub_backend_passthru);
 		if (events >= min)
 			return events;
 	}
@@ -682,29 +692,85 @@ static int __attribute__((noinline)) ub_flush_events(struct thread_data *td, str
 	ret = ub_enter(td, ud, 0, true);
 	if (ub_unlikely(ret))
 		return ret;
-	return ub_reap(td, ud, 0, max);
+	return ub_reap(td, ud, 0, max, ud->be == &ub_backend_passthru);
+}
+
+static inline __attribute__((always_inline)) int
+ub_ring_getevents(struct thread_data *td, unsigned int min, unsigned int max, const bool passthru)
+{
+	struct ub_data *ud = td->io_ops_data;
+	unsigned int events;
+	int ret;
+
+	if (ud->deferred_submit) {
+		ret = ub_submit(td, ud, min);
+		if (ub_unlikely(ret))
+			return ret;
+	}
+	events = ub_reap(td, ud, 0, max, passthru);
+	if (ub_likely(events >= min && events))
+		return events;
+	if (!min)
+		return ub_flush_events(td, ud, max);
+	return ub_wait_events(td, ud, min, max, events);
+}
+
+static int ub_rw_getevents(struct thread_data *td, unsigned int min, unsigned int max)
+{
+	return ub_ring_getevents(td, min, max, false);
+}
+
+static int ub_passthru_getevents(struct thread_data *td, unsigned int min, unsigned int max)
+{
+	return ub_ring_getevents(td, min, max, true);
+}
+
+/*
+ * The backends.  Read/write and NVMe passthrough share the ring code above
+ * and differ in prep and completion (instances of it with passthru
+ * constant); the chain workload has its own queue/commit/getevents
+ * (bpf_chain.c).  Chosen once, in ->init.
+ */
+static const struct ub_backend ub_backend_rw = {
+	.name = "read/write",
+	.queue = ub_rw_queue,
+	.commit = ub_ring_commit,
+	.getevents = ub_rw_getevents,
+};
+static const struct ub_backend ub_backend_passthru = {
+	.name = "NVMe passthrough",
+	.queue = ub_passthru_queue,
+	.commit = ub_ring_commit,
+	.getevents = ub_passthru_getevents,
+};
+static const struct ub_backend ub_backend_chain = {
+	.name = "chain",
+	.queue = ub_chain_queue,
+	.commit = ub_chain_commit,
+	.getevents = ub_chain_getevents,
+};
+
+static enum fio_q_status ub_queue(struct thread_data *td, struct io_u *io_u)
+{
+	struct ub_data *ud = td->io_ops_data;
+
+	fio_ro_check(td, io_u);
+	return ud->be->queue(td, io_u);
+}
+
+static int ub_commit(struct thread_data *td)
+{
+	struct ub_data *ud = td->io_ops_data;
+
+	return ud->be->commit(td);
 }
 
 static int ub_getevents(struct thread_data *td, unsigned int min, unsigned int max,
 			const struct timespec *t)
 {
 	struct ub_data *ud = td->io_ops_data;
-	unsigned int events;
-	int ret;
 
-	if (ub_unlikely(ud->chain))
-		return ub_chain_getevents(td, min, max);
-	if (ud->deferred_submit) {
-		ret = ub_submit(td, ud, min);
-		if (ub_unlikely(ret))
-			return ret;
-	}
-	events = ub_reap(td, ud, 0, max);
-	if (ub_likely(events >= min && events))
-		return events;
-	if (!min)
-		return ub_flush_events(td, ud, max);
-	return ub_wait_events(td, ud, min, max, events);
+	return ud->be->getevents(td, min, max);
 }
 
 static struct io_u *ub_event(struct thread_data *td, int event)

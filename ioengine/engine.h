@@ -40,6 +40,18 @@ struct ub_options {
 
 enum { UB_DEFER_AUTO = 0, UB_DEFER_OFF = 1, UB_DEFER_ON = 2 };
 
+/*
+ * A backend: how a job's I/Os become SQEs and its completions io_us
+ * (engine.c: read/write, NVMe passthrough; bpf_chain.c: the chain).  The
+ * ioengine callbacks only dispatch to it; it is chosen once, in ->init.
+ */
+struct ub_backend {
+	const char *name;
+	enum fio_q_status (*queue)(struct thread_data *td, struct io_u *io_u);
+	int (*commit)(struct thread_data *td);
+	int (*getevents)(struct thread_data *td, unsigned int min, unsigned int max);
+};
+
 struct ub_data {
 	struct io_uring ring;
 	bool ring_ready;
@@ -66,12 +78,12 @@ struct ub_data {
 	bool defer_when_full;		/* iodepth 1, no SQPOLL: submit with the wait */
 	bool sqpoll_spin;		/* SQPOLL without IOPOLL: spin, then sleep */
 	bool must_enter;		/* DEFER_TASKRUN/IOPOLL: CQEs appear only in io_uring_enter */
-	bool passthru;			/* passthru=1: CQE res is an NVMe status */
 	unsigned long long enter_calls;	/* io_uring_enter()s we caused */
 	unsigned long long spin_ns;	/* sqpoll_spin_us in ns; SQPOLL without IOPOLL only */
 	unsigned int spin_miss_avg;	/* share of recent spins that got no CQE, of UB_MISS_ONE */
 	unsigned int waits_unspun;	/* waits slept through since the last spin */
 	unsigned long long submitted_total;
+	const struct ub_backend *be;	/* set in ->init, never NULL after it */
 	struct ub_chain *chain;		/* chain_len>0: ioengine/bpf_chain.c */
 	struct ub_features *feat;	/* restrict/bpf_filter/sqpoll_shared/passthru: engine_features.c */
 	char flags_str[160];

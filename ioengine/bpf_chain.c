@@ -69,6 +69,7 @@ int ub_chain_init(struct thread_data *td, struct ub_data *ud)
 	struct ub_options *o = td->eo;
 	struct ub_chain *ch;
 	unsigned int bs = td->o.min_bs[DDIR_READ];
+	char errbuf[UB_ERR_LEN];
 	int ret;
 
 	if (!o->chain_len) {
@@ -172,6 +173,7 @@ int ub_chain_register_region(struct thread_data *td, struct ub_data *ud)
 	struct io_uring_mem_region_reg mr;
 	unsigned int slots;
 	size_t page = 4096;
+	char errbuf[UB_ERR_LEN];
 	void *mem;
 	int ret;
 

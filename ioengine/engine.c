@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/uio.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config-host.h"	/* ours: UB_FIO_VERSION_STRING */
 #include "ioengine/bpf_chain.h"
@@ -22,10 +23,11 @@
 #define ub_likely(x)	__builtin_expect(!!(x), 1)
 #define ub_unlikely(x)	__builtin_expect(!!(x), 0)
 
+/* Defined with their functions, below ub_getevents. */
+static const struct ub_backend ub_backend_rw, ub_backend_passthru, ub_backend_chain;
+
 /* From the fio binary: the engine must run inside the fio it was built for. */
 extern const char fio_version_string[];
-
-static char errbuf[512];
 
 static bool fio_matches_build(void)
 {
@@ -40,14 +42,15 @@ static bool fio_matches_build(void)
 
 static int ub_check_targets(struct thread_data *td, struct ub_options *o)
 {
+	char err[UB_ERR_LEN];
 	struct fio_file *f;
 	unsigned int i;
 
 	if (!o->hipri || o->passthru)	/* passthru: checked on the ng device */
 		return 0;
 	for_each_file(td, f, i) {
-		if (ub_target_check_iopoll(f->file_name, td->o.odirect, errbuf, sizeof(errbuf))) {
-			ub_err(td, "%s", errbuf);
+		if (ub_target_check_iopoll(f->file_name, td->o.odirect, err, sizeof(err))) {
+			ub_err(td, "%s", err);
 			return 1;
 		}
 	}
@@ -64,6 +67,7 @@ static void ub_fill_ring_config(struct thread_data *td, struct ub_options *o,
 	cfg->sqpoll_cpu = o->sqthread_poll_cpu_set ? (int)o->sqthread_poll_cpu : -1;
 	cfg->sqpoll_idle_ms = o->sqpoll_idle;
 	cfg->register_ring_fd = o->register_ring_fd;
+	cfg->sqpoll_shared = o->sqpoll_shared;
 	cfg->defer_taskrun = o->defer_taskrun == UB_DEFER_ON ||
 			     (o->defer_taskrun == UB_DEFER_AUTO && !o->sqthread_poll);
 }
@@ -73,7 +77,7 @@ static void ub_free(struct ub_data *ud)
 	if (!ud)
 		return;
 	if (ud->ring_ready)
-		io_uring_queue_exit(&ud->ring);
+		ub_ring_close(&ud->ring, &ud->ring_info);
 	free(ud->events);
 	free(ud->pending);
 	free(ud->iovecs);
@@ -86,12 +90,25 @@ static void ub_free(struct ub_data *ud)
 static int ub_init(struct thread_data *td)
 {
 	struct ub_options *o = td->eo;
+	char err[UB_ERR_LEN];
 	struct ub_data *ud;
 
 	if (!fio_matches_build())
 		return 1;
 	if (td_trim(td)) {
 		ub_err(td, "rw=trim/trimwrite is not supported; use ioengine=io_uring for trims");
+		return 1;
+	}
+	if (td->o.trim_percentage) {
+		ub_err(td, "trim_percentage=%u issues trims, which this engine does not support; "
+		       "use ioengine=io_uring for trims", td->o.trim_percentage);
+		return 1;
+	}
+	/* The allowlist (restrict.c) has IORING_OP_FSYNC but no SYNC_FILE_RANGE. */
+	if (td->o.sync_file_range && (o->restrict_ring || o->bpf_filter) && !o->passthru) {
+		ub_err(td, "sync_file_range= cannot be used with %s: the ring's allowlist has no "
+		       "IORING_OP_SYNC_FILE_RANGE; use fsync= or fdatasync= instead",
+		       o->restrict_ring ? "restrict=1" : "bpf_filter=1");
 		return 1;
 	}
 	if (o->registerfiles && td->o.nr_files != td->o.open_files) {
@@ -104,8 +121,8 @@ static int ub_init(struct thread_data *td)
 	if (!ud)
 		return 1;
 	ub_fill_ring_config(td, o, &ud->cfg);
-	if (ub_ring_config_check(&ud->cfg, errbuf, sizeof(errbuf))) {
-		ub_err(td, "%s", errbuf);
+	if (ub_ring_config_check(&ud->cfg, err, sizeof(err))) {
+		ub_err(td, "%s", err);
 		free(ud);
 		return 1;
 	}
@@ -124,6 +141,7 @@ static int ub_init(struct thread_data *td)
 		return 1;
 	if (ub_chain_init(td, ud))
 		return 1;
+	ud->be = ud->chain ? &ub_backend_chain : o->passthru ? &ub_backend_passthru : &ub_backend_rw;
 	return ub_check_targets(td, o);
 }
 
@@ -201,15 +219,20 @@ static int ub_post_init(struct thread_data *td)
 {
 	struct ub_data *ud = td->io_ops_data;
 	struct ub_options *o = td->eo;
+	char err[UB_ERR_LEN];
 	int ret;
 
-	ret = ub_feat_ring_create(td, ud, errbuf, sizeof(errbuf));
+	ret = ub_ring_open(&ud->ring, &ud->cfg, &ud->ring_info, err, sizeof(err));
 	if (ret) {
-		ub_err(td, "%s", errbuf);
+		ub_err(td, "%s", err);
 		td_verror(td, -ret, "io_uring_queue_init");
 		return 1;
 	}
 	ud->ring_ready = true;
+	if (ud->ring_info.shared)
+		ub_info(td, "sqpoll_shared: %s SQ thread iou-sqp-%d, now shared by %u ring%s",
+			ud->ring_info.attached ? "attached to" : "started", ud->ring_info.sq_creator,
+			ud->ring_info.sq_users, ud->ring_info.sq_users == 1 ? "" : "s");
 	if (o->fixedbufs && ub_register_buffers(td, ud))
 		return 1;
 	if (o->registerfiles && ub_register_files(td, ud))
@@ -222,11 +245,10 @@ static int ub_post_init(struct thread_data *td)
 		td->o.disable_slat = 1;
 
 	/*
-	 * Folding the submit into the next wait pays at iodepth 1 only.  Deeper,
-	 * it made every wait also a submit and cost a quarter of the IOPS (4k
-	 * randread on tmpfs, fio default batching, 3 runs each, kIOPS deferred vs
-	 * submitted at once vs fio io_uring: QD8 189/214/201, QD16 233/286/256,
-	 * QD32 191/286/285).
+	 * Submit with the next wait only at iodepth 1, where fio's next call
+	 * after a full queue is always ->getevents: two syscalls become one.
+	 * Deeper, every wait would also be a submit and the queue would refill
+	 * late (measured in README, "Performance").
 	 */
 	ud->defer_when_full = ud->depth == 1 && !(ud->ring.flags & IORING_SETUP_SQPOLL);
 	/* With SQPOLL the SQ thread also polls an IOPOLL ring: nothing to enter for. */
@@ -234,8 +256,6 @@ static int ub_post_init(struct thread_data *td)
 	ud->must_enter = (ud->ring.flags & IORING_SETUP_DEFER_TASKRUN) ||
 			 (ud->ring.flags & (IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL)) ==
 			 IORING_SETUP_IOPOLL;
-	ud->passthru = o->passthru;
-	ud->cqe_shift = ud->ring.flags & IORING_SETUP_CQE32 ? 1 : 0;
 
 	ub_ring_flags_str(ud->ring.flags, ud->flags_str, sizeof(ud->flags_str));
 	ub_info(td, "ring %u entries, flags %s%s%s%s", ud->ring.sq.ring_entries, ud->flags_str,
@@ -279,41 +299,74 @@ static void ub_prep_rw(struct thread_data *td, struct ub_options *o,
 		sqe->flags |= IOSQE_FIXED_FILE;
 }
 
-static enum fio_q_status ub_queue(struct thread_data *td, struct io_u *io_u)
+/*
+ * fsync and fdatasync as fio's io_uring engine issues them.  The range of a
+ * sync_file_range is what fio saw complete since the last sync
+ * (f->first_write..f->last_write, kept by fio at each write's completion):
+ * ub_queue lets the writes before it complete first, as fio's sync and
+ * libaio engines do; none since the last sync (-1) syncs the whole file.
+ */
+static void ub_prep_sync(struct thread_data *td, struct ub_data *ud,
+			 struct io_uring_sqe *sqe, struct io_u *io_u)
+{
+	struct fio_file *f = io_u->file;
+	int fd = ud->files_registered ? (int)f->engine_pos : f->fd;
+
+	if (io_u->ddir == DDIR_SYNC_FILE_RANGE && f->first_write != -1ULL)
+		io_uring_prep_sync_file_range(sqe, fd, f->last_write - f->first_write,
+					      f->first_write, td->o.sync_file_range);
+	else if (io_u->ddir == DDIR_SYNC_FILE_RANGE)
+		io_uring_prep_sync_file_range(sqe, fd, 0, 0, td->o.sync_file_range);
+	else
+		io_uring_prep_fsync(sqe, fd, io_u->ddir == DDIR_DATASYNC ? IORING_FSYNC_DATASYNC : 0);
+	if (ud->files_registered)
+		sqe->flags |= IOSQE_FIXED_FILE;
+}
+
+/* The ring backends' queue; passthru is a constant in each instance. */
+static inline __attribute__((always_inline)) enum fio_q_status
+ub_ring_queue(struct thread_data *td, struct io_u *io_u, const bool passthru)
 {
 	struct ub_data *ud = td->io_ops_data;
 	struct ub_options *o = td->eo;
-	struct fio_file *f = io_u->file;
 	struct io_uring_sqe *sqe;
 
-	fio_ro_check(td, io_u);
-	if (ub_unlikely(ud->chain))
-		return ub_chain_queue(td, io_u);
-
-	if (ub_unlikely(!ddir_rw(io_u->ddir) && io_u->ddir != DDIR_SYNC &&
-			 io_u->ddir != DDIR_DATASYNC)) {
+	/* Trims are refused in ->init; nothing else reaches here. */
+	if (ub_unlikely(!ddir_rw(io_u->ddir) && !ddir_sync(io_u->ddir))) {
+		ub_err(td, "fio asked for an operation this engine does not issue (ddir %d)",
+		       (int)io_u->ddir);
 		io_u->error = EINVAL;
 		return FIO_Q_COMPLETED;
 	}
-	if (ub_unlikely(ud->passthru) && ub_feat_passthru_check(td, ud, io_u))
+	if (passthru && ub_feat_passthru_check(td, ud, io_u))
 		return FIO_Q_COMPLETED;	/* never rounded to another LBA */
+	/* fio reaps on BUSY and queues this again: the writes before it complete first. */
+	if (ub_unlikely(io_u->ddir == DDIR_SYNC_FILE_RANGE && (ud->inflight || ud->nr_pending ||
+							      io_uring_sq_ready(&ud->ring))))
+		return FIO_Q_BUSY;
 	sqe = io_uring_get_sqe(&ud->ring);
 	if (ub_unlikely(!sqe))
 		return FIO_Q_BUSY;	/* cannot happen: the ring holds iodepth */
 
-	if (ub_likely(ddir_rw(io_u->ddir) && !ud->passthru)) {
+	if (passthru)
+		ub_feat_prep_passthru(td, ud, sqe, io_u);	/* syncs become NVMe flushes */
+	else if (ub_likely(ddir_rw(io_u->ddir)))
 		ub_prep_rw(td, o, sqe, io_u);
-	} else if (ud->passthru) {
-		ub_feat_prep_passthru(td, ud, sqe, io_u);
-	} else {
-		io_uring_prep_fsync(sqe, ud->files_registered ? (int)f->engine_pos : f->fd,
-				    io_u->ddir == DDIR_DATASYNC ? IORING_FSYNC_DATASYNC : 0);
-		if (ud->files_registered)
-			sqe->flags |= IOSQE_FIXED_FILE;
-	}
+	else
+		ub_prep_sync(td, ud, sqe, io_u);
 	io_uring_sqe_set_data(sqe, io_u);
 	ud->pending[ud->nr_pending++] = io_u;
 	return FIO_Q_QUEUED;
+}
+
+static enum fio_q_status ub_rw_queue(struct thread_data *td, struct io_u *io_u)
+{
+	return ub_ring_queue(td, io_u, false);
+}
+
+static enum fio_q_status ub_passthru_queue(struct thread_data *td, struct io_u *io_u)
+{
+	return ub_ring_queue(td, io_u, true);
 }
 
 /* Issue time is stamped when the SQEs really go to the kernel. */
@@ -336,45 +389,120 @@ static void ub_mark_issued(struct thread_data *td, struct ub_data *ud)
 }
 
 /*
- * Submit the pending SQEs and wait for wait_nr completions in one
- * io_uring_enter.  With SQPOLL, liburing enters the kernel only to wake a
- * sleeping SQ thread.
+ * A refused submit (-EAGAIN/-EBUSY: the kernel is out of requests or CQ
+ * space) with nothing in flight is retried this often, this far apart,
+ * before the job fails: nothing but time can free what the kernel lacks.
  */
+#define UB_ENTER_TRIES		100
+#define UB_ENTER_BACKOFF_US	10000
+
+/*
+ * The one way into the kernel for the read/write path: submit what the SQ
+ * holds and wait for wait_nr CQEs; with flush (and wait_nr 0) enter with
+ * GETEVENTS even so, which runs a DEFER_TASKRUN ring's task work and polls
+ * an IOPOLL ring once, and return without waiting.
+ *
+ * ud->inflight grows by what the kernel took (the enter's count; under
+ * SQPOLL, ub_submit counts every SQE it hands over).  What the kernel left
+ * in the SQ (a short submit, a refusal) stays there and goes with the next
+ * enter.  A refusal with I/O in flight waits for one completion, which
+ * frees what the kernel lacked, and returns; with none in flight it is
+ * retried a bounded number of times and then fails the job with the reason.
+ * Returns 0 or a negative errno (fio already told).
+ */
+static inline __attribute__((always_inline)) int
+ub_enter_once(struct ub_data *ud, unsigned int wait_nr, bool flush)
+{
+	struct io_uring *ring = &ud->ring;
+	bool sqpoll = ring->flags & IORING_SETUP_SQPOLL;
+	int ret;
+
+	if (wait_nr)
+		ret = io_uring_submit_and_wait(ring, wait_nr);
+	else if (flush)
+		ret = io_uring_submit_and_get_events(ring);
+	else
+		ret = io_uring_submit(ring);
+	/* Under SQPOLL a plain submit enters only to wake the SQ thread. */
+	if (!sqpoll || wait_nr || flush)
+		ud->enter_calls++;
+	if (ub_likely(ret > 0) && !sqpoll)
+		ud->inflight += ret;
+	return ret;
+}
+
+/* ub_enter's first try failed with ret: interrupted, refused or broken. */
+static int __attribute__((noinline)) ub_enter_failed(struct thread_data *td, struct ub_data *ud,
+						     unsigned int wait_nr, bool flush, int ret)
+{
+	struct io_uring *ring = &ud->ring;
+	struct io_uring_cqe *cqe;
+	unsigned int tries = 0;
+
+	for (;;) {
+		if (ret >= 0 || ret == -ETIME)
+			return 0;
+		if (ret == -EINTR)
+			goto again;
+		if (ret != -EAGAIN && ret != -EBUSY) {
+			ub_err(td, "io_uring_enter (submit %u, wait for %u) failed: %s",
+			       io_uring_sq_ready(ring), wait_nr, strerror(-ret));
+			td_verror(td, -ret, "io_uring_enter");
+			return ret;
+		}
+		if (ud->inflight) {
+			ret = io_uring_wait_cqe(ring, &cqe);
+			ud->enter_calls++;
+			if (ret < 0 && ret != -EINTR && ret != -ETIME && ret != -EAGAIN) {
+				ub_err(td, "io_uring_enter (wait for 1) failed: %s", strerror(-ret));
+				td_verror(td, -ret, "io_uring_enter");
+				return ret;
+			}
+			return 0;
+		}
+		if (++tries == UB_ENTER_TRIES) {
+			ub_err(td, "the kernel refused to take %u queued I/O%s for %u ms with none in "
+			       "flight (io_uring_enter: %s): it is out of memory for io_uring "
+			       "requests; lower iodepth or numjobs, or free memory",
+			       io_uring_sq_ready(ring), io_uring_sq_ready(ring) == 1 ? "" : "s",
+			       UB_ENTER_TRIES * UB_ENTER_BACKOFF_US / 1000, strerror(-ret));
+			td_verror(td, -ret, "io_uring_enter");
+			return ret;
+		}
+		usleep(UB_ENTER_BACKOFF_US);
+again:
+		ret = ub_enter_once(ud, wait_nr, flush);
+	}
+}
+
+static inline __attribute__((always_inline)) int
+ub_enter(struct thread_data *td, struct ub_data *ud, unsigned int wait_nr, bool flush)
+{
+	int ret = ub_enter_once(ud, wait_nr, flush);
+
+	if (ub_likely(ret >= 0))
+		return 0;
+	return ub_enter_failed(td, ud, wait_nr, flush, ret);
+}
+
+/* Hand the queued SQEs to the kernel (and wait for wait_nr CQEs). */
 static int ub_submit(struct thread_data *td, struct ub_data *ud, unsigned int wait_nr)
 {
-	unsigned int submitted = ud->nr_pending;
-	int ret;
+	unsigned int queued = ud->nr_pending;
 
 	ub_mark_issued(td, ud);
 	ud->deferred_submit = false;
-	for (;;) {
-		ret = wait_nr ? io_uring_submit_and_wait(&ud->ring, wait_nr)
-			      : io_uring_submit(&ud->ring);
-		if (!(ud->ring.flags & IORING_SETUP_SQPOLL) || wait_nr)
-			ud->enter_calls++;
-		if (ret >= 0 || ret == -ETIME)
-			break;
-		if (ret == -EINTR)
-			continue;
-		if (ret == -EAGAIN || ret == -EBUSY) {
-			/* Out of kernel resources: let completions drain, then retry. */
-			io_uring_get_events(&ud->ring);
-			continue;
-		}
-		td_verror(td, -ret, "io_uring_enter");
-		return ret;
-	}
-	ud->inflight += submitted;
-	ud->submitted_total += submitted;
-	return 0;
+	ud->submitted_total += queued;
+	/* The SQ thread takes every SQE in the SQ ring: nothing is refused. */
+	if (ud->ring.flags & IORING_SETUP_SQPOLL)
+		ud->inflight += queued;
+	return ub_enter(td, ud, wait_nr, false);
 }
 
-static int ub_commit(struct thread_data *td)
+static int ub_ring_commit(struct thread_data *td)
 {
 	struct ub_data *ud = td->io_ops_data;
 
-	if (ub_unlikely(ud->chain))
-		return ub_chain_commit(td);
 	if (!ud->nr_pending)
 		return 0;
 	/*
@@ -389,17 +517,38 @@ static int ub_commit(struct thread_data *td)
 	return ub_submit(td, ud, 0);
 }
 
-/* Anything but a full transfer: errors, short transfers, passthru status. */
-static void __attribute__((noinline)) ub_complete_slow(struct ub_options *o, struct io_u *io_u,
+static const char *ub_sync_name(enum fio_ddir ddir, bool passthru)
+{
+	if (passthru)
+		return "flush (NVMe passthrough)";
+	switch (ddir) {
+	case DDIR_SYNC: return "fsync (IORING_OP_FSYNC)";
+	case DDIR_DATASYNC: return "fdatasync (IORING_OP_FSYNC, IORING_FSYNC_DATASYNC)";
+	case DDIR_SYNC_FILE_RANGE: return "sync_file_range (IORING_OP_SYNC_FILE_RANGE)";
+	default: return "operation";
+	}
+}
+
+/*
+ * Anything but a full read or write: errors, short transfers, syncs,
+ * passthru status.  A failed sync is named here, since fio's own line
+ * shows only the errno.
+ */
+static void __attribute__((noinline)) ub_complete_slow(struct thread_data *td, struct io_u *io_u,
 						      int res)
 {
+	struct ub_options *o = td->eo;
+
 	if (o->passthru)
 		res = ub_feat_passthru_res(io_u, res);
 	if (res < 0) {
 		io_u->error = -res;
-		if (res == -EOPNOTSUPP && o->hipri)
-			log_err("uringbpf: hipri=1: the kernel cannot poll this target (EOPNOTSUPP)\n");
-	} else if ((unsigned long long)res != io_u->xfer_buflen) {
+		if (ddir_sync(io_u->ddir))
+			ub_err(td, "%s of %s failed: %s", ub_sync_name(io_u->ddir, o->passthru),
+			       io_u->file->file_name, strerror(-res));
+		else if (res == -EOPNOTSUPP && o->hipri)
+			ub_err(td, "hipri=1: the kernel cannot poll this target (EOPNOTSUPP)");
+	} else if (ddir_rw(io_u->ddir) && (unsigned long long)res != io_u->xfer_buflen) {
 		io_u->resid = io_u->xfer_buflen - res;
 		io_u->error = 0;
 	} else {
@@ -407,34 +556,30 @@ static void __attribute__((noinline)) ub_complete_slow(struct ub_options *o, str
 	}
 }
 
-/*
- * Move up to max - have CQEs into ud->events[have...]; returns how many.
- * The tail is read once and the head written once per call, not per CQE.
- */
+/* Move up to max - have CQEs into ud->events[have...]; returns how many. */
 static inline __attribute__((always_inline)) unsigned int
-ub_reap(struct thread_data *td, struct ub_data *ud, unsigned int have, unsigned int max)
+ub_reap(struct thread_data *td, struct ub_data *ud, unsigned int have, unsigned int max,
+	const bool passthru)
 {
-	struct io_uring_cq *cq = &ud->ring.cq;
-	unsigned int head = *cq->khead;
-	unsigned int n = io_uring_smp_load_acquire(cq->ktail) - head;
-	unsigned int i;
+	struct io_u **events = ud->events + have;
+	unsigned int head, n = 0, room = max - have;	/* room >= 1: callers reap below max */
+	struct io_uring_cqe *cqe;
 
-	if (n > max - have)
-		n = max - have;
-	for (i = 0; i < n; i++) {
-		struct io_uring_cqe *cqe = &cq->cqes[((head + i) & cq->ring_mask) << ud->cqe_shift];
+	io_uring_for_each_cqe(&ud->ring, head, cqe) {
 		struct io_u *io_u = (struct io_u *)(uintptr_t)cqe->user_data;
 		int res = cqe->res;
 
-		if (ub_likely(res >= 0 && (unsigned long long)res == io_u->xfer_buflen &&
-			       !ud->passthru))
+		if (ub_likely(!passthru && res >= 0 &&
+			      (unsigned long long)res == io_u->xfer_buflen))
 			io_u->error = 0;
 		else
-			ub_complete_slow(td->eo, io_u, res);
-		ud->events[have + i] = io_u;
+			ub_complete_slow(td, io_u, res);
+		events[n] = io_u;
+		if (++n == room)
+			break;
 	}
 	if (n) {
-		io_uring_smp_store_release(cq->khead, head + n);
+		io_uring_cq_advance(&ud->ring, n);
 		ud->inflight -= n;
 	}
 	return n;
@@ -522,39 +667,113 @@ static int __attribute__((noinline)) ub_wait_events(struct thread_data *td, stru
 		 * spin on the CQ first; no syscall when one comes soon.
 		 */
 		if (!(ud->sqpoll_spin && ub_spin_for_cqe(ud))) {
-			ret = io_uring_submit_and_wait(&ud->ring, min > events ? min - events : 0);
-			ud->enter_calls++;
-			if (ret < 0 && ret != -EINTR && ret != -EAGAIN && ret != -ETIME) {
-				td_verror(td, -ret, "io_uring_enter(GETEVENTS)");
+			ret = ub_enter(td, ud, min - events, false);
+			if (ub_unlikely(ret))
 				return ret;
-			}
-			if (!min && !io_uring_cq_ready(&ud->ring))
-				return events;
 		}
-		events += ub_reap(td, ud, events, max);
-		if (events >= min && (events || !min || !ud->must_enter))
+		events += ub_reap(td, ud, events, max, ud->be == &ub_backend_passthru);
+		if (events >= min)
 			return events;
 	}
+}
+
+/*
+ * getevents(min=0) found nothing.  On a DEFER_TASKRUN or IOPOLL ring (no
+ * SQPOLL) completions reach the CQ only inside io_uring_enter, and SQEs a
+ * refused submit left in the SQ go only with one: enter once, without
+ * waiting, and return what is there.  fio calls min=0 in a loop (iolog
+ * replay, iodepth_batch_complete_min=0): never loop here.
+ */
+static int __attribute__((noinline)) ub_flush_events(struct thread_data *td, struct ub_data *ud,
+						     unsigned int max)
+{
+	bool leftovers = !(ud->ring.flags & IORING_SETUP_SQPOLL) && io_uring_sq_ready(&ud->ring);
+	int ret;
+
+	if (!leftovers && !(ud->must_enter && ud->inflight))
+		return 0;
+	ret = ub_enter(td, ud, 0, true);
+	if (ub_unlikely(ret))
+		return ret;
+	return ub_reap(td, ud, 0, max, ud->be == &ub_backend_passthru);
+}
+
+static inline __attribute__((always_inline)) int
+ub_ring_getevents(struct thread_data *td, unsigned int min, unsigned int max, const bool passthru)
+{
+	struct ub_data *ud = td->io_ops_data;
+	unsigned int events;
+	int ret;
+
+	if (ud->deferred_submit) {
+		ret = ub_submit(td, ud, min);
+		if (ub_unlikely(ret))
+			return ret;
+	}
+	events = ub_reap(td, ud, 0, max, passthru);
+	if (ub_likely(events >= min && events))
+		return events;
+	if (!min)
+		return ub_flush_events(td, ud, max);
+	return ub_wait_events(td, ud, min, max, events);
+}
+
+static int ub_rw_getevents(struct thread_data *td, unsigned int min, unsigned int max)
+{
+	return ub_ring_getevents(td, min, max, false);
+}
+
+static int ub_passthru_getevents(struct thread_data *td, unsigned int min, unsigned int max)
+{
+	return ub_ring_getevents(td, min, max, true);
+}
+
+/*
+ * The backends.  Read/write and NVMe passthrough share the ring code above
+ * and differ in prep and completion (instances of it with passthru
+ * constant); the chain workload has its own queue/commit/getevents
+ * (bpf_chain.c).  Chosen once, in ->init.
+ */
+static const struct ub_backend ub_backend_rw = {
+	.name = "read/write",
+	.queue = ub_rw_queue,
+	.commit = ub_ring_commit,
+	.getevents = ub_rw_getevents,
+};
+static const struct ub_backend ub_backend_passthru = {
+	.name = "NVMe passthrough",
+	.queue = ub_passthru_queue,
+	.commit = ub_ring_commit,
+	.getevents = ub_passthru_getevents,
+};
+static const struct ub_backend ub_backend_chain = {
+	.name = "chain",
+	.queue = ub_chain_queue,
+	.commit = ub_chain_commit,
+	.getevents = ub_chain_getevents,
+};
+
+static enum fio_q_status ub_queue(struct thread_data *td, struct io_u *io_u)
+{
+	struct ub_data *ud = td->io_ops_data;
+
+	fio_ro_check(td, io_u);
+	return ud->be->queue(td, io_u);
+}
+
+static int ub_commit(struct thread_data *td)
+{
+	struct ub_data *ud = td->io_ops_data;
+
+	return ud->be->commit(td);
 }
 
 static int ub_getevents(struct thread_data *td, unsigned int min, unsigned int max,
 			const struct timespec *t)
 {
 	struct ub_data *ud = td->io_ops_data;
-	unsigned int events;
-	int ret;
 
-	if (ub_unlikely(ud->chain))
-		return ub_chain_getevents(td, min, max);
-	if (ud->deferred_submit) {
-		ret = ub_submit(td, ud, min);
-		if (ub_unlikely(ret))
-			return ret;
-	}
-	events = ub_reap(td, ud, 0, max);
-	if (ub_likely(events >= min && (events || !min || !ud->must_enter)))
-		return events;
-	return ub_wait_events(td, ud, min, max, events);
+	return ud->be->getevents(td, min, max);
 }
 
 static struct io_u *ub_event(struct thread_data *td, int event)

@@ -40,9 +40,22 @@ struct ub_options {
 
 enum { UB_DEFER_AUTO = 0, UB_DEFER_OFF = 1, UB_DEFER_ON = 2 };
 
+/*
+ * A backend: how a job's I/Os become SQEs and its completions io_us
+ * (engine.c: read/write, NVMe passthrough; bpf_chain.c: the chain).  The
+ * ioengine callbacks only dispatch to it; it is chosen once, in ->init.
+ */
+struct ub_backend {
+	const char *name;
+	enum fio_q_status (*queue)(struct thread_data *td, struct io_u *io_u);
+	int (*commit)(struct thread_data *td);
+	int (*getevents)(struct thread_data *td, unsigned int min, unsigned int max);
+};
+
 struct ub_data {
 	struct io_uring ring;
 	bool ring_ready;
+	struct ub_ring_info ring_info;	/* sqpoll_shared=1: the shared SQ thread's reference */
 	struct ub_ring_config cfg;
 	struct io_u **events;		/* completions reaped, handed out by ->event */
 	struct io_u **pending;		/* queued since the last commit */
@@ -52,23 +65,41 @@ struct ub_data {
 	int *fds;			/* registered files, indexed by f->engine_pos */
 	bool files_registered;
 	unsigned int depth;		/* fio's iodepth */
-	unsigned int inflight;		/* submitted, not yet reaped */
+	/*
+	 * inflight: SQEs the kernel accepted (an io_uring_enter counted them;
+	 * under SQPOLL every SQE handed to the SQ thread) and whose CQE we
+	 * have not reaped.  SQEs the kernel left in the SQ (a short submit,
+	 * -EAGAIN) are not in it: they are io_uring_sq_ready() and go in
+	 * with the next enter.
+	 */
+	unsigned int inflight;
 	bool deferred_submit;		/* pending SQEs go in with the next wait */
 	/* The ring's mode, read on every I/O: set once in post_init. */
 	bool defer_when_full;		/* iodepth 1, no SQPOLL: submit with the wait */
 	bool sqpoll_spin;		/* SQPOLL without IOPOLL: spin, then sleep */
 	bool must_enter;		/* DEFER_TASKRUN/IOPOLL: CQEs appear only in io_uring_enter */
-	bool passthru;			/* passthru=1: CQE res is an NVMe status */
-	unsigned int cqe_shift;		/* 1 with CQE32 */
 	unsigned long long enter_calls;	/* io_uring_enter()s we caused */
 	unsigned long long spin_ns;	/* sqpoll_spin_us in ns; SQPOLL without IOPOLL only */
 	unsigned int spin_miss_avg;	/* share of recent spins that got no CQE, of UB_MISS_ONE */
 	unsigned int waits_unspun;	/* waits slept through since the last spin */
 	unsigned long long submitted_total;
+	const struct ub_backend *be;	/* set in ->init, never NULL after it */
 	struct ub_chain *chain;		/* chain_len>0: ioengine/bpf_chain.c */
 	struct ub_features *feat;	/* restrict/bpf_filter/sqpoll_shared/passthru: engine_features.c */
 	char flags_str[160];
 };
+
+/*
+ * The engine's one error convention.  Code that does not know fio
+ * (ring_setup, restrict, passthru, target_probe, sqpoll_share, bpf_loader)
+ * returns 0 or a negative errno and writes one sentence naming the option
+ * and the fix into a buffer its caller owns.  The fio glue declares that
+ * buffer on its own stack, char err[UB_ERR_LEN], and prints it with
+ * ub_err().  No message buffer outlives the call: with thread=1 every job
+ * is a thread of one process, and a static buffer would be written by
+ * several jobs at once.
+ */
+#define UB_ERR_LEN 1024
 
 #define ub_err(td, fmt, ...)	log_err("uringbpf: " fmt "\n", ##__VA_ARGS__)
 /*

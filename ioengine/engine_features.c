@@ -8,13 +8,10 @@
 #include <string.h>
 
 #include "ioengine/engine_features.h"
-#include "ioengine/sqpoll_share.h"
 #include "ioengine/target_probe.h"
 
 /* fio's VERIFY_NONE: verify.h itself needs fio's internal build (FIO_INTERNAL). */
 #define UB_VERIFY_NONE 0
-
-static __thread char ferr[512];	/* jobs may be threads (thread=1) */
 
 /* Which opcodes the job will issue, in restrict.c's terms. */
 static void job_spec(struct thread_data *td, struct ub_options *o, struct ub_restrict_spec *spec)
@@ -79,7 +76,8 @@ static int init_sqpoll_shared(struct thread_data *td, struct ub_options *o)
  * I/O lands between LBAs (ub_feat_passthru_check then fails it; refusing
  * the job up front says why once, before anything is written).
  */
-static int check_offset_sources(struct thread_data *td, const struct ub_nvme_ns *ns)
+static int check_offset_sources(struct thread_data *td, const struct ub_nvme_ns *ns,
+				char *err, size_t errlen)
 {
 	struct thread_options *to = &td->o;
 	unsigned long long skip = to->ddir_seq_add < 0 ? -(unsigned long long)to->ddir_seq_add :
@@ -91,7 +89,7 @@ static int check_offset_sources(struct thread_data *td, const struct ub_nvme_ns 
 
 #define ALIGNED(fmt, val, ...) \
 	(snprintf(what, sizeof(what), fmt, ##__VA_ARGS__), \
-	 ub_passthru_check_align(ns, what, (val), ferr, sizeof(ferr)))
+	 ub_passthru_check_align(ns, what, (val), err, errlen))
 
 	ret = ALIGNED("offset=%llu", to->start_offset, to->start_offset) ?:
 	      ALIGNED("offset_increment=%llu", to->offset_increment, to->offset_increment) ?:
@@ -113,7 +111,7 @@ static int check_offset_sources(struct thread_data *td, const struct ub_nvme_ns 
 		 */
 		if (!ret && to->min_bs[ddir] != to->max_bs[ddir] &&
 		    (to->min_bs[ddir] & (to->min_bs[ddir] - 1))) {
-			snprintf(ferr, sizeof(ferr), "passthru=1: bsrange=%llu-%llu: fio picks sizes "
+			snprintf(err, errlen, "passthru=1: bsrange=%llu-%llu: fio picks sizes "
 				 "in a range on any byte unless the smallest is a power of 2, and NVMe "
 				 "commands address whole LBAs of %u bytes; use a power of 2 as the "
 				 "smallest size", to->min_bs[ddir], to->max_bs[ddir], ns->lba_size);
@@ -127,6 +125,7 @@ static int check_offset_sources(struct thread_data *td, const struct ub_nvme_ns 
 /* Block sizes and alignments fio may use must be whole LBAs. */
 static int check_lba_multiples(struct thread_data *td, const struct ub_nvme_ns *ns)
 {
+	char err[UB_ERR_LEN];
 	enum fio_ddir ddir;
 	int ret = 0;
 
@@ -138,14 +137,14 @@ static int check_lba_multiples(struct thread_data *td, const struct ub_nvme_ns *
 	for (ddir = DDIR_READ; ddir <= DDIR_WRITE && !ret; ddir++) {
 		if (ddir == DDIR_READ ? !(td_read(td) || td->o.verify != UB_VERIFY_NONE) : !td_write(td))
 			continue;
-		ret = ub_passthru_check_bs(ns, "bs", td->o.min_bs[ddir], ferr, sizeof(ferr)) ?:
-		      ub_passthru_check_bs(ns, "bs", td->o.max_bs[ddir], ferr, sizeof(ferr)) ?:
-		      ub_passthru_check_bs(ns, "blockalign", td->o.ba[ddir], ferr, sizeof(ferr));
+		ret = ub_passthru_check_bs(ns, "bs", td->o.min_bs[ddir], err, sizeof(err)) ?:
+		      ub_passthru_check_bs(ns, "bs", td->o.max_bs[ddir], err, sizeof(err)) ?:
+		      ub_passthru_check_bs(ns, "blockalign", td->o.ba[ddir], err, sizeof(err));
 	}
 	if (!ret)
-		ret = check_offset_sources(td, ns);
+		ret = check_offset_sources(td, ns, err, sizeof(err));
 	if (ret) {
-		ub_err(td, "%s", ferr);
+		ub_err(td, "%s", err);
 		return 1;
 	}
 	return 0;
@@ -154,7 +153,7 @@ static int check_lba_multiples(struct thread_data *td, const struct ub_nvme_ns *
 static int init_passthru(struct thread_data *td, struct ub_options *o, struct ub_data *ud)
 {
 	struct ub_features *feat = ud->feat;
-	char ng[PATH_MAX], line[512];
+	char ng[PATH_MAX], line[512], err[UB_ERR_LEN];
 	struct fio_file *f;
 	unsigned int i;
 
@@ -164,15 +163,15 @@ static int init_passthru(struct thread_data *td, struct ub_options *o, struct ub
 	for_each_file(td, f, i) {
 		struct ub_nvme_ns *ns = &feat->ns[f->fileno];
 
-		if (ub_passthru_map_path(f->file_name, ng, sizeof(ng), ferr, sizeof(ferr)) ||
-		    ub_passthru_identify(ng, ns, ferr, sizeof(ferr))) {
-			ub_err(td, "%s", ferr);
+		if (ub_passthru_map_path(f->file_name, ng, sizeof(ng), err, sizeof(err)) ||
+		    ub_passthru_identify(ng, ns, err, sizeof(err))) {
+			ub_err(td, "%s", err);
 			return 1;
 		}
 		if (check_lba_multiples(td, ns))
 			return 1;
-		if (o->hipri && ub_target_check_iopoll(ng, 1, ferr, sizeof(ferr))) {
-			ub_err(td, "%s", ferr);
+		if (o->hipri && ub_target_check_iopoll(ng, 1, err, sizeof(err))) {
+			ub_err(td, "%s", err);
 			return 1;
 		}
 		/* fio must treat it as the char device the I/O really goes to. */
@@ -205,47 +204,26 @@ void ub_feat_free(struct ub_data *ud)
 {
 	if (!ud->feat)
 		return;
-	if (ud->feat->sq_shared)
-		ub_sqpoll_share_put();
 	free(ud->feat->ns);
 	free(ud->feat);
 	ud->feat = NULL;
-}
-
-int ub_feat_ring_create(struct thread_data *td, struct ub_data *ud, char *err, size_t errlen)
-{
-	struct ub_options *o = td->eo;
-	unsigned int users;
-	bool attached;
-	int ret, creator;
-
-	if (!o->sqpoll_shared)
-		return ub_ring_create(&ud->ring, &ud->cfg, err, errlen);
-	ret = ub_sqpoll_share_create(&ud->ring, &ud->cfg, &creator, &attached, &users,
-				     err, errlen);
-	if (ret)
-		return ret;
-	ud->feat->sq_shared = true;
-	ub_info(td, "sqpoll_shared: %s SQ thread iou-sqp-%d, now shared by %u ring%s",
-		attached ? "attached to" : "started", creator, users, users == 1 ? "" : "s");
-	return 0;
 }
 
 int ub_feat_secure_ring(struct thread_data *td, struct ub_data *ud)
 {
 	struct ub_options *o = td->eo;
 	struct ub_features *feat = ud->feat;
-	char line[256];
+	char line[256], err[UB_ERR_LEN];
 	int ret;
 
 	if (!ud->cfg.start_disabled)
 		return 0;
 	if (o->bpf_filter) {
-		ret = ub_bpf_filter_probe(&ud->ring, ferr, sizeof(ferr));
+		ret = ub_bpf_filter_probe(&ud->ring, err, sizeof(err));
 		if (!ret)
-			ret = ub_bpf_filter_install(&ud->ring, &feat->set, ferr, sizeof(ferr));
+			ret = ub_bpf_filter_install(&ud->ring, &feat->set, err, sizeof(err));
 		if (ret) {
-			ub_err(td, "%s", ferr);
+			ub_err(td, "%s", err);
 			td_verror(td, -ret, "bpf_filter");
 			return 1;
 		}
@@ -253,18 +231,18 @@ int ub_feat_secure_ring(struct thread_data *td, struct ub_data *ud)
 			feat->registerfiles_forced ? "; registerfiles=1 forced" : "");
 	}
 	if (o->restrict_ring) {
-		ret = ub_restrict_install(&ud->ring, &feat->set, ferr, sizeof(ferr));
+		ret = ub_restrict_install(&ud->ring, &feat->set, err, sizeof(err));
 		if (ret) {
-			ub_err(td, "%s", ferr);
+			ub_err(td, "%s", err);
 			td_verror(td, -ret, "restrict");
 			return 1;
 		}
 		ub_info(td, "restrictions: %s%s", ub_restrict_describe(&feat->set, line, sizeof(line)),
 			feat->registerfiles_forced ? "; registerfiles=1 forced" : "");
 	}
-	ret = ub_restrict_enable(&ud->ring, ferr, sizeof(ferr));
+	ret = ub_restrict_enable(&ud->ring, err, sizeof(err));
 	if (ret) {
-		ub_err(td, "%s", ferr);
+		ub_err(td, "%s", err);
 		td_verror(td, -ret, "io_uring_enable_rings");
 		return 1;
 	}
@@ -298,16 +276,16 @@ int ub_feat_get_file_size(struct thread_data *td, struct fio_file *f)
 {
 	struct ub_options *o = td->eo;
 	struct ub_nvme_ns ns;
-	char ng[PATH_MAX];
+	char ng[PATH_MAX], err[UB_ERR_LEN];
 
 	if (!o->passthru)
 		return generic_get_file_size(td, f);
 	if (fio_file_size_known(f))
 		return 0;
 	/* Runs before ->init too (fio sizes files in its main process). */
-	if (ub_passthru_map_path(f->file_name, ng, sizeof(ng), ferr, sizeof(ferr)) ||
-	    ub_passthru_identify(ng, &ns, ferr, sizeof(ferr))) {
-		ub_err(td, "%s", ferr);
+	if (ub_passthru_map_path(f->file_name, ng, sizeof(ng), err, sizeof(err)) ||
+	    ub_passthru_identify(ng, &ns, err, sizeof(err))) {
+		ub_err(td, "%s", err);
 		return 1;
 	}
 	f->real_file_size = ns.nlba << ns.lba_shift;
@@ -318,14 +296,15 @@ int ub_feat_get_file_size(struct thread_data *td, struct fio_file *f)
 int ub_feat_passthru_check(struct thread_data *td, struct ub_data *ud, struct io_u *io_u)
 {
 	const struct ub_nvme_ns *ns = &ud->feat->ns[io_u->file->fileno];
+	char err[UB_ERR_LEN];
 
 	if (!ddir_rw(io_u->ddir) ||
-	    !ub_passthru_check_io(ns, io_u->offset, io_u->xfer_buflen, ferr, sizeof(ferr)))
+	    !ub_passthru_check_io(ns, io_u->offset, io_u->xfer_buflen, err, sizeof(err)))
 		return 0;
 	/* fio names each failed I/O itself; the reason is said once per job. */
 	if (!ud->feat->io_refused) {
 		ud->feat->io_refused = true;
-		ub_err(td, "%s", ferr);
+		ub_err(td, "%s", err);
 	}
 	io_u->error = EINVAL;
 	return 1;

@@ -15,7 +15,6 @@
 struct ub_features {
 	struct ub_restrict_set set;	/* restrict=1 / bpf_filter=1 allowlist */
 	bool registerfiles_forced;	/* the job had registerfiles=0 */
-	bool sq_shared;			/* holds a reference on the shared SQ thread */
 	struct ub_nvme_ns *ns;		/* passthru=1: one per file, by f->fileno */
 	bool io_refused;		/* passthru=1: an I/O was refused (said once) */
 };
@@ -25,9 +24,6 @@ int ub_feat_init(struct thread_data *td, struct ub_options *o, struct ub_data *u
 
 /* From ub_free, after the ring is gone. */
 void ub_feat_free(struct ub_data *ud);
-
-/* Create ud->ring (joining the shared SQ thread with sqpoll_shared=1). */
-int ub_feat_ring_create(struct thread_data *td, struct ub_data *ud, char *err, size_t errlen);
 
 /*
  * After files and buffers are registered: install the BPF filter and the

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "ioengine/ring_setup.h"
+#include "ioengine/sqpoll_share.h"
 
 void ub_ring_config_init(struct ub_ring_config *cfg, unsigned int entries)
 {
@@ -138,6 +139,28 @@ int ub_ring_create(struct io_uring *ring, const struct ub_ring_config *cfg,
 		}
 	}
 	return 0;
+}
+
+int ub_ring_open(struct io_uring *ring, const struct ub_ring_config *cfg,
+		 struct ub_ring_info *info, char *err, size_t errlen)
+{
+	int ret;
+
+	memset(info, 0, sizeof(*info));
+	if (!cfg->sqpoll_shared)
+		return ub_ring_create(ring, cfg, err, errlen);
+	ret = ub_sqpoll_share_create(ring, cfg, &info->sq_creator, &info->attached,
+				     &info->sq_users, err, errlen);
+	info->shared = !ret;
+	return ret;
+}
+
+void ub_ring_close(struct io_uring *ring, struct ub_ring_info *info)
+{
+	io_uring_queue_exit(ring);
+	if (info->shared)
+		ub_sqpoll_share_put();
+	info->shared = false;
 }
 
 const char *ub_ring_flags_str(unsigned int flags, char *buf, size_t len)

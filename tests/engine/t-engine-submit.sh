@@ -1,0 +1,34 @@
+#!/bin/bash
+# A kernel that refuses every submission (io_uring_enter -> EAGAIN, out of
+# memory for requests; made here with a seccomp filter) fails the job with
+# a uringbpf: line saying so, after a bounded wait, instead of retrying
+# forever at full CPU.
+source "$UB_TOP/tests/lib.sh"
+ub_scratch_init /dev/shm
+S=$UB_SCRATCH
+
+if ! ${CC:-cc} -O2 -Wall -o "$S/seccomp-eagain" "$UB_TOP/tests/engine/seccomp-eagain.c" 2>"$S/cc.log"; then
+	skip "submit-eagain: cannot build the seccomp helper: $(head -n 1 "$S/cc.log")"
+	exit 0
+fi
+for mode in "defer:--iodepth=8" "interrupt-qd1:--iodepth=1 --defer_taskrun=0"; do
+	name=${mode%%:*}
+	start=$(date +%s)
+	# shellcheck disable=SC2086
+	timeout -k 5 60 "$S/seccomp-eagain" "$(ub_fio_bin)" --thread --ioengine="external:$UB_ENGINE" \
+		${mode#*:} --name=e --filename="$S/f" --size=4m --rw=randread --bs=4k \
+		>"$S/$name.log" 2>&1
+	rc=$? secs=$(($(date +%s) - start))
+	if [ "$rc" = 77 ]; then
+		skip "submit-eagain-$name: $(tail -n 1 "$S/$name.log")"
+	elif [ "$rc" -ge 124 ]; then
+		not_ok "submit-eagain-$name: still retrying after 60 s (rc=$rc)"
+	elif [ "$rc" = 0 ]; then
+		not_ok "submit-eagain-$name: the job succeeded although every submit was refused"
+	elif grep -qE '^uringbpf: the kernel refused to take [0-9]+ queued I/Os? for 1000 ms with none in flight \(io_uring_enter: Resource temporarily unavailable\): it is out of memory for io_uring requests; lower iodepth or numjobs, or free memory$' "$S/$name.log"; then
+		ok "submit-eagain-$name: refused after a bounded wait, job failed in ${secs} s"
+	else
+		not_ok "submit-eagain-$name: rc=$rc, no refusal line: $(grep -m3 -E 'uringbpf|err=' "$S/$name.log" | tr '\n' ' ')"
+	fi
+done
+finish

@@ -25,7 +25,7 @@ int ub_fail(struct ub_err *e, int code, const char *fmt, ...)
 int ub_fail_sql(struct ub_err *e, sqlite3 *db, const char *what);
 
 /* db_schema.c */
-#define UB_SCHEMA_VERSION 2
+#define UB_SCHEMA_VERSION 3
 enum ub_open_mode { UB_OPEN_CREATE, UB_OPEN_EXISTING };
 int ubdb_open(const char *path, enum ub_open_mode mode, sqlite3 **out, struct ub_err *e);
 int ubdb_exec(sqlite3 *db, const char *sql, struct ub_err *e);
@@ -85,6 +85,13 @@ struct ub_import_opts {
  */
 int ub_import_buf(sqlite3 *db, const char *name, const char *buf, size_t len,
 		  const struct ub_import_opts *o, FILE *out, struct ub_err *e);
+
+/*
+ * latency.c: fill point_latency for one run (run_id > 0) or every run (0)
+ * from its non-failed jobs: one job's own figures, or the percentiles of
+ * the jobs' merged json+ histograms; NULL figures when neither exists.
+ */
+int ub_point_latency(sqlite3 *db, long long run_id, struct ub_err *e);
 
 /* report.c */
 struct ub_filter {

@@ -19,7 +19,7 @@ out=$("$UB_DB" --db "$db" table --sweep v1sweep); rc=$?
 expect_eq table-after-migration "$rc:$out" "0:| config | 1 | 4 |
 |---|---|---|
 | io_uring | $(raw 1 "printf('%.1f', json_extract(j, '\$.jobs[0].read.iops') / 1000.0)") | $(raw 2 "printf('%.1f', json_extract(j, '\$.jobs[0].read.iops') / 1000.0)") |"
-expect_eq version-now-2 "$(q "$db" "PRAGMA user_version")" 2
+expect_eq version-now-3 "$(q "$db" "PRAGMA user_version")" 3
 expect_eq results-kept "$(q "$db" "SELECT group_concat(job_id || ddir || iops || ',' || clat_p99_us, ';') FROM results")" "$old_results"
 expect_eq runs-kept "$(q "$db" "SELECT group_concat(id || sweep || host || kernel || content_hash || part, ';') FROM runs")" \
 	"1v1sweepoldhost6.1.0-oldv1-hash-qd10;2v1sweepoldhost6.1.0-oldv1-hash-qd40"
@@ -32,21 +32,25 @@ expect_eq fio-time-filled "$(q "$db" "SELECT fio_time FROM runs WHERE id = 1")" 
 expect_eq foreign-keys "$(q "$db" "PRAGMA foreign_key_check")" ""
 expect_eq integrity "$(q "$db" "PRAGMA integrity_check")" ok
 expect_eq new-views "$(q "$db" "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema WHERE type = 'view' ORDER BY name)")" \
-	"job_metrics,kiops_by_iodepth,latency_by_iodepth,run_points"
+	"failed_jobs,job_metrics,kiops_by_iodepth,latency_by_iodepth,run_points"
+# Version 3: the sweep name is taken, each point has its latency (one job: its own p99).
+expect_eq v3-sweep-claimed "$(q "$db" "SELECT group_concat(name) FROM sweeps")" v1sweep
+expect_eq v3-point-latency "$(q "$db" "SELECT group_concat(run_id || ':' || source || ':' || clat_p99_us, ';') FROM point_latency ORDER BY run_id")" \
+	"$(q "$tmp/ref.db" "SELECT group_concat(j.run_id || ':job:' || x.clat_p99_us, ';') FROM results x JOIN jobs j ON j.id = x.job_id WHERE x.ddir = 'read' ORDER BY j.run_id")"
 out=$("$UB_DB" --db "$db" import --sweep v1sweep "$FIX/sweep-int-qd1-r2.json")
 expect_eq import-after-migration "$out" "imported $FIX/sweep-int-qd1-r2.json as run 3 (1 jobs)"
 expect_eq repeats-averaged "$(q "$db" "SELECT n FROM kiops_by_iodepth WHERE iodepth = 1")" 2
 
 # A fresh database goes through the same two steps.
 "$UB_DB" --db "$tmp/new.db" import "$FIX/jsonplus.json" >/dev/null
-expect_eq fresh-db-version "$(q "$tmp/new.db" "PRAGMA user_version")" 2
+expect_eq fresh-db-version "$(q "$tmp/new.db" "PRAGMA user_version")" 3
 expect_eq same-schema-fresh-and-migrated \
 	"$(q "$tmp/new.db" "SELECT group_concat(name || type, ',') FROM (SELECT name, type FROM sqlite_schema ORDER BY name)")" \
 	"$(q "$db" "SELECT group_concat(name || type, ',') FROM (SELECT name, type FROM sqlite_schema ORDER BY name)")"
 
 q "$tmp/new.db" "PRAGMA user_version = 99"
 err=$("$UB_DB" --db "$tmp/new.db" runs 2>&1); rc=$?
-expect_eq newer-schema-refused "$rc:$err" "1:uringbpf-db runs: $tmp/new.db: the database has schema version 99, newer than this uringbpf-db (2): use a newer uringbpf-db"
+expect_eq newer-schema-refused "$rc:$err" "1:uringbpf-db runs: $tmp/new.db: the database has schema version 99, newer than this uringbpf-db (3): use a newer uringbpf-db"
 
 sqlite3 "$tmp/other.db" "CREATE TABLE notes(x); PRAGMA journal_mode = DELETE;" >/dev/null
 err=$("$UB_DB" --db "$tmp/other.db" import "$FIX/jsonplus.json" 2>&1); rc=$?

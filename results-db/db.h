@@ -12,7 +12,8 @@
 #include <stdio.h>
 #include <sqlite3.h>
 
-enum { UB_OK = 0, UB_EDATA = 1, UB_EUSAGE = 2 };
+/* UB_ETAKEN: claim-sweep found the name taken (scripts read this exit code). */
+enum { UB_OK = 0, UB_EDATA = 1, UB_EUSAGE = 2, UB_ETAKEN = 3 };
 
 struct ub_err {
 	char msg[1024];
@@ -108,6 +109,15 @@ int ub_metric_valid(const char *metric);
 int ub_cmd_configs(sqlite3 *db, const char *sweep, FILE *out, struct ub_err *e);
 int ub_cmd_info(sqlite3 *db, const char *sweep, FILE *out, struct ub_err *e);
 int ub_cmd_runs(sqlite3 *db, FILE *out, struct ub_err *e);
+int ub_cmd_run_summary(sqlite3 *db, const char *name, const char *hash, FILE *out,
+		       struct ub_err *e);
+
+/* sweep_claim.c: the name, or UB_ETAKEN if a sweep has it already. */
+int ub_cmd_claim_sweep(sqlite3 *db, const char *path, const char *name, const char *host,
+		       FILE *out, struct ub_err *e);
+
+/* profile_sections.c: job section names of a fio job file; duplicates refused. */
+int ub_cmd_profile_sections(const char *path, FILE *out, struct ub_err *e);
 
 /* export.c */
 int ub_cmd_export_csv(sqlite3 *db, const char *view, FILE *out, struct ub_err *e);

@@ -468,7 +468,9 @@ int ubdb_open(const char *path, enum ub_open_mode mode, sqlite3 **out, struct ub
 	if (rc)
 		goto fail;
 	/* WAL: readers never block the importer; NORMAL sync is durable enough in WAL. */
-	rc = ubdb_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", e);
+	/* temp_store MEMORY: the importer's split-out document (ub_doc_jobs) never hits a disk. */
+	rc = ubdb_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+		       " PRAGMA temp_store = MEMORY;", e);
 	if (rc)
 		goto fail;
 	rc = ubdb_migrate(db, e);

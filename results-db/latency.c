@@ -18,12 +18,16 @@
 /* The latency direction of a point: read if it read, else write, else trim. */
 #define DDIR_ORDER "CASE x.ddir WHEN 'read' THEN 0 WHEN 'write' THEN 1 ELSE 2 END"
 
+/*
+ * "%s" is "= ?1" (one run: the jobs_run index) or ">= ?1" with 0 (all runs);
+ * "?1 = 0 OR run_id = ?1" would scan every job of the database per import.
+ */
 static const char rows_sql[] =
 	"SELECT j.run_id, j.config, j.rw, j.bs_bytes, j.iodepth, j.numjobs, x.ddir, x.id,"
 	" x.total_ios, x.clat_mean_us, x.clat_p50_us, x.clat_p99_us, x.clat_p999_us, x.clat_p9999_us,"
 	" EXISTS (SELECT 1 FROM clat_bins b WHERE b.result_id = x.id)"
 	" FROM jobs j JOIN results x ON x.job_id = j.id"
-	" WHERE (?1 = 0 OR j.run_id = ?1) AND coalesce(j.error, 0) = 0 AND x.total_ios > 0"
+	" WHERE j.run_id %s ?1 AND coalesce(j.error, 0) = 0 AND x.total_ios > 0"
 	" ORDER BY j.run_id, j.config, j.rw, j.bs_bytes, j.iodepth, j.numjobs, " DDIR_ORDER ", x.id";
 
 static const char insert_sql[] =
@@ -192,13 +196,17 @@ int ub_point_latency(sqlite3 *db, long long run_id, struct ub_err *e)
 {
 	sqlite3_stmt *st = NULL, *ins = NULL, *del = NULL;
 	struct point *p = calloc(1, sizeof(*p));
+	const char *op = run_id ? "=" : ">=";
+	char sql[sizeof(rows_sql) + 8];
 	int rc;
 
 	if (!p)
 		return ub_fail(e, UB_EDATA, "out of memory");
-	if (sqlite3_prepare_v2(db, "DELETE FROM point_latency WHERE ?1 = 0 OR run_id = ?1", -1,
+	snprintf(sql, sizeof(sql), rows_sql, op);
+	if (sqlite3_prepare_v2(db, run_id ? "DELETE FROM point_latency WHERE run_id = ?1"
+					  : "DELETE FROM point_latency WHERE run_id >= ?1", -1,
 			       &del, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, rows_sql, -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, insert_sql, -1, &ins, NULL) != SQLITE_OK) {
 		rc = ub_fail_sql(e, db, "computing point latency");
 		goto out;

@@ -85,8 +85,10 @@ static void sql_bool(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 /*
  * A json+ "bins" key (a bucket's value in ns) to its bucket index. A key that
- * is not exactly some bucket's value did not come from fio's histogram: an
- * error, so the import stops rather than merge unlike histograms.
+ * is not exactly some bucket's value did not come from fio's histogram. With
+ * one argument that is an error, so the import stops rather than merge
+ * unlike histograms; ub_plat_idx(key, 0) returns NULL instead (a migration
+ * must not fail on rows an older importer let in).
  */
 static void sql_plat_idx(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -103,6 +105,10 @@ static void sql_plat_idx(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 			sqlite3_result_int(ctx, (int)idx);
 			return;
 		}
+	}
+	if (argc > 1 && !sqlite3_value_int(argv[1])) {
+		sqlite3_result_null(ctx);
+		return;
 	}
 	snprintf(msg, sizeof(msg), "clat_ns.bins key '%.40s' is not a bucket of fio's latency "
 		 "histogram (fio 3.x json+)", s ? s : "");
@@ -136,6 +142,9 @@ int ub_register_sql_functions(sqlite3 *db)
 		rc = sqlite3_create_function(db, "ub_bool", 1, flags, NULL, sql_bool, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_create_function(db, "ub_plat_idx", 1, flags, NULL, sql_plat_idx, NULL,
+					     NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(db, "ub_plat_idx", 2, flags, NULL, sql_plat_idx, NULL,
 					     NULL);
 	/* Not DETERMINISTIC: strerror's text depends on the locale. */
 	if (rc == SQLITE_OK)

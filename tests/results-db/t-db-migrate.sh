@@ -1,7 +1,8 @@
 #!/bin/bash
-# A schema version 1 database (fixtures/schema-v1.sql) is migrated to the
-# current version on first use: rows kept, new columns filled from the raw
-# JSON every run keeps, views and imports working; a newer one is refused.
+# A schema version 1 database (fixtures/schema-v1.sql) and a version 2 one
+# (fixtures/schema-v2.sql) are migrated to the current version on first use:
+# rows kept, new columns filled from the raw JSON every run keeps, views and
+# imports working; a newer one is refused.
 source "$UB_TOP/tests/lib.sh"
 source "$UB_TOP/tests/results-db/helpers.sh"
 db_need_tool
@@ -47,6 +48,28 @@ expect_eq fresh-db-version "$(q "$tmp/new.db" "PRAGMA user_version")" 3
 expect_eq same-schema-fresh-and-migrated \
 	"$(q "$tmp/new.db" "SELECT group_concat(name || type, ',') FROM (SELECT name, type FROM sqlite_schema ORDER BY name)")" \
 	"$(q "$db" "SELECT group_concat(name || type, ',') FROM (SELECT name, type FROM sqlite_schema ORDER BY name)")"
+
+# Version 2 -> 3 with json+ runs (fixtures/schema-v2.sql, written by the
+# version-2 importer): bins filled from the raw JSON, a numjobs=2 point's
+# percentiles from the merged bins, a result with a key that is no fio bucket
+# left without bins (the migration does not fail on it), names in sweeps.
+sqlite3 "$tmp/v2.db" <"$FIX/schema-v2.sql"
+expect_eq fixture-is-v2 "$(q "$tmp/v2.db" "PRAGMA user_version")" 2
+"$UB_DB" --db "$tmp/v2.db" runs >/dev/null
+expect_eq v2-now-3 "$(q "$tmp/v2.db" "PRAGMA user_version")" 3
+nj=$FIX/numjobs2.json
+expect_eq v2-bins-from-raw-json "$(q "$tmp/v2.db" "SELECT group_concat(n, ' ') FROM (SELECT x.id, (SELECT count(*) FROM clat_bins b WHERE b.result_id = x.id) AS n FROM results x WHERE x.ddir = 'read' ORDER BY x.id)")" \
+	"$(jx "$nj" "(SELECT count(*) FROM json_each(j, '\$.jobs[0].read.clat_ns.bins')) || ' ' || (SELECT count(*) FROM json_each(j, '\$.jobs[1].read.clat_ns.bins'))") 0"
+merged99=$(jx "$nj" "(WITH b AS (SELECT CAST(e.key AS INTEGER) AS v, sum(e.value) AS c
+		FROM json_each(j, '\$.jobs') AS jb, json_each(jb.value, '\$.read.clat_ns.bins') AS e GROUP BY v),
+	r AS (SELECT v, sum(c) OVER (ORDER BY v) AS cum, sum(c) OVER () AS n FROM b)
+	SELECT min(v) / 1000.0 FROM r WHERE cum >= 99 / 100.0 * n)")
+expect_eq v2-point-latency "$(q "$tmp/v2.db" "SELECT group_concat(run_id || ':' || jobs || ':' || source || ':' || clat_p99_us, ' ') FROM point_latency ORDER BY run_id")" \
+	"1:2:bins:$merged99 2:1:job:$(jx "$FIX/jsonplus.json" "json_extract(j, '\$.jobs[0].read.clat_ns.percentile.\"99.000000\"') / 1000.0")"
+expect_eq v2-sweeps "$(q "$tmp/v2.db" "SELECT group_concat(name) FROM sweeps")" v2sweep
+expect_eq v2-same-schema-as-fresh \
+	"$(q "$tmp/new.db" "SELECT group_concat(name || type, ',') FROM (SELECT name, type FROM sqlite_schema ORDER BY name)")" \
+	"$(q "$tmp/v2.db" "SELECT group_concat(name || type, ',') FROM (SELECT name, type FROM sqlite_schema ORDER BY name)")"
 
 q "$tmp/new.db" "PRAGMA user_version = 99"
 err=$("$UB_DB" --db "$tmp/new.db" runs 2>&1); rc=$?

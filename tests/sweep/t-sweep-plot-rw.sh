@@ -31,7 +31,7 @@ expect_eq randrw-chart-data "$(grep -vc '^#' "$S/all/randrw-4k/kiops.dat") $(row
 expect_eq randrw-table-rw "$(head -n 1 "$S/all/randrw-4k/table.md")" "## mix, rw randrw, bs 4k: kIOPS by iodepth"
 
 "$PLOT" --db "$db" --sweep mix --rw randread --out "$S/rr" >/dev/null 2>"$S/rr.err"; rc=$?
-expect_eq chosen-rw "$rc:$(cat "$S/rr.err"):$(ls "$S/rr" | grep -c -- '-4k$')" "0::0"
+expect_eq chosen-rw "$rc:$(cat "$S/rr.err"):$(find "$S/rr" -maxdepth 1 -name '*-4k' | wc -l)" "0::0"
 expect_eq chosen-rw-data "$(row "$S/rr/kiops.dat" 4)" "$(k "$FIX/sweep-int-qd4-r1.json") 1"
 got=$("$PLOT" --db "$db" --sweep mix --rw 'rand read' --out "$S/x" 2>&1); rc=$?
 expect_eq bad-rw "$rc:$got" "2:plot: --rw: 'rand read' is not a fio rw value (e.g. randread, randrw)"

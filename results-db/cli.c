@@ -2,7 +2,8 @@
 /*
  * uringbpf-db: command line over the results database. Parses options,
  * opens the database and hands over to one command. Exit codes: 0 success,
- * 1 data errors, 2 usage errors (the message names the option and the fix).
+ * 1 data errors, 2 usage errors (the message names the option and the fix),
+ * 3 claim-sweep: the name is taken.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -33,7 +34,13 @@ static const char usage_text[] =
 	"  info [--sweep NAME]         sweep, device, kernel, host, fio_version, date, runs\n"
 	"  runs                        id, time, sweep, config, host, file (tab separated)\n"
 	"  export-csv [--view NAME]    a view or table as CSV (default kiops_by_iodepth)\n"
-	"  sql \"SELECT ...\"            one read-only query, columns separated by '|'\n";
+	"  sql \"SELECT ...\"            one read-only query, columns separated by '|'\n"
+	"for scripts/sweep (exit status 0 done, 1 error, 2 usage, 3 name taken):\n"
+	"  claim-sweep [--host NAME] NAME   create/migrate the database and take the sweep\n"
+	"                              name, before any run; exit 3 if a sweep has it\n"
+	"  run-summary FILE.json...    per run imported from FILE: id, kIOPS, p99 us, jobs,\n"
+	"                              failed jobs (tab separated)\n"
+	"  profile-sections FILE.fio   job section names; a name given twice is refused\n";
 
 static int usage_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int usage_err(const char *cmd, const char *fmt, ...)
@@ -76,6 +83,7 @@ static const int series_opts[] = { O_SWEEP, O_RW, O_BS, O_METRIC, O_X, 0 };
 static const int sweep_opts[] = { O_SWEEP, 0 };
 static const int no_opts[] = { 0 };
 static const int export_opts[] = { O_VIEW, 0 };
+static const int claim_opts[] = { O_HOST, 0 };
 
 static const struct cmd cmds[] = {
 	{ "import", import_opts, 1, -1, "FILE.json..." },
@@ -86,6 +94,9 @@ static const struct cmd cmds[] = {
 	{ "runs", no_opts, 0, 0, "" },
 	{ "export-csv", export_opts, 0, 0, "" },
 	{ "sql", no_opts, 1, 1, "\"SELECT ...\"" },
+	{ "claim-sweep", claim_opts, 1, 1, "NAME" },
+	{ "run-summary", no_opts, 1, -1, "FILE.json..." },
+	{ "profile-sections", no_opts, 1, 1, "FILE.fio" },
 };
 
 static const struct option long_opts[] = {
@@ -327,19 +338,45 @@ static int cmd_import(sqlite3 *db, struct args *a, int nfiles, char **files)
 	return worst;
 }
 
+static int cmd_run_summary(sqlite3 *db, int nfiles, char **files, struct ub_err *e)
+{
+	int i, rc = UB_OK;
+
+	for (i = 0; i < nfiles && rc == UB_OK; i++) {
+		char *buf = NULL, hash[65];
+		size_t len = 0;
+
+		rc = read_file(files[i], &buf, &len, e);
+		if (rc == UB_OK) {
+			ub_sha256_hex(buf, len, hash);
+			rc = ub_cmd_run_summary(db, files[i], hash, stdout, e);
+		}
+		free(buf);
+	}
+	return rc;
+}
+
 static int run(const struct cmd *c, struct args *a, const char *path, int npos, char **pos)
 {
+	/* Commands that may make the database: import, and a sweep's claim. */
 	int is_import = !strcmp(c->name, "import");
+	int creates = is_import || !strcmp(c->name, "claim-sweep");
 	struct ub_err e = { "" };
 	sqlite3 *db = NULL;
 	int rc;
 
-	if (is_import && strcmp(path, ":memory:"))
+	if (!strcmp(c->name, "profile-sections")) {
+		rc = ub_cmd_profile_sections(pos[0], stdout, &e);
+		if (rc)
+			fprintf(stderr, "%s %s: %s\n", PROG, c->name, e.msg);
+		return rc;
+	}
+	if (creates && strcmp(path, ":memory:"))
 		rc = make_parent(path, &e);
 	else
 		rc = UB_OK;
 	if (rc == UB_OK)
-		rc = ubdb_open(path, is_import ? UB_OPEN_CREATE : UB_OPEN_EXISTING, &db, &e);
+		rc = ubdb_open(path, creates ? UB_OPEN_CREATE : UB_OPEN_EXISTING, &db, &e);
 	if (rc) {
 		fprintf(stderr, "%s %s: %s\n", PROG, c->name, e.msg);
 		return rc;
@@ -359,6 +396,10 @@ static int run(const struct cmd *c, struct args *a, const char *path, int npos, 
 		rc = ub_cmd_runs(db, stdout, &e);
 	else if (!strcmp(c->name, "export-csv"))
 		rc = ub_cmd_export_csv(db, a->view ? a->view : "kiops_by_iodepth", stdout, &e);
+	else if (!strcmp(c->name, "claim-sweep"))
+		rc = ub_cmd_claim_sweep(db, path, pos[0], a->imp.host, stdout, &e);
+	else if (!strcmp(c->name, "run-summary"))
+		rc = cmd_run_summary(db, npos, pos, &e);
 	else
 		rc = ub_cmd_sql(db, pos[0], stdout, &e);
 	if (rc && !is_import)
@@ -406,7 +447,8 @@ int main(int argc, char **argv)
 			c = &cmds[k];
 	if (!c)
 		return usage_err(NULL, "unknown command '%s': use import, table, series, configs, "
-				 "info, runs, export-csv or sql", argv[i]);
+				 "info, runs, export-csv, sql, claim-sweep, run-summary or "
+				 "profile-sections", argv[i]);
 	a.cmd = c->name;
 	rc = parse_cmd(&a, c, argc - i, argv + i);
 	if (rc == UB_OK)

@@ -12,7 +12,8 @@
 #include <stdio.h>
 #include <sqlite3.h>
 
-enum { UB_OK = 0, UB_EDATA = 1, UB_EUSAGE = 2 };
+/* UB_ETAKEN: claim-sweep found the name taken (scripts read this exit code). */
+enum { UB_OK = 0, UB_EDATA = 1, UB_EUSAGE = 2, UB_ETAKEN = 3 };
 
 struct ub_err {
 	char msg[1024];
@@ -25,7 +26,7 @@ int ub_fail(struct ub_err *e, int code, const char *fmt, ...)
 int ub_fail_sql(struct ub_err *e, sqlite3 *db, const char *what);
 
 /* db_schema.c */
-#define UB_SCHEMA_VERSION 2
+#define UB_SCHEMA_VERSION 3
 enum ub_open_mode { UB_OPEN_CREATE, UB_OPEN_EXISTING };
 int ubdb_open(const char *path, enum ub_open_mode mode, sqlite3 **out, struct ub_err *e);
 int ubdb_exec(sqlite3 *db, const char *sql, struct ub_err *e);
@@ -86,6 +87,13 @@ struct ub_import_opts {
 int ub_import_buf(sqlite3 *db, const char *name, const char *buf, size_t len,
 		  const struct ub_import_opts *o, FILE *out, struct ub_err *e);
 
+/*
+ * latency.c: fill point_latency for one run (run_id > 0) or every run (0)
+ * from its non-failed jobs: one job's own figures, or the percentiles of
+ * the jobs' merged json+ histograms; NULL figures when neither exists.
+ */
+int ub_point_latency(sqlite3 *db, long long run_id, struct ub_err *e);
+
 /* report.c */
 struct ub_filter {
 	const char *sweep, *rw, *bs;
@@ -101,6 +109,15 @@ int ub_metric_valid(const char *metric);
 int ub_cmd_configs(sqlite3 *db, const char *sweep, FILE *out, struct ub_err *e);
 int ub_cmd_info(sqlite3 *db, const char *sweep, FILE *out, struct ub_err *e);
 int ub_cmd_runs(sqlite3 *db, FILE *out, struct ub_err *e);
+int ub_cmd_run_summary(sqlite3 *db, const char *name, const char *hash, FILE *out,
+		       struct ub_err *e);
+
+/* sweep_claim.c: the name, or UB_ETAKEN if a sweep has it already. */
+int ub_cmd_claim_sweep(sqlite3 *db, const char *path, const char *name, const char *host,
+		       FILE *out, struct ub_err *e);
+
+/* profile_sections.c: job section names of a fio job file; duplicates refused. */
+int ub_cmd_profile_sections(const char *path, FILE *out, struct ub_err *e);
 
 /* export.c */
 int ub_cmd_export_csv(sqlite3 *db, const char *view, FILE *out, struct ub_err *e);

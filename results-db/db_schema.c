@@ -175,7 +175,124 @@ static const char schema_v2[] =
 	"  avg(clat_p9999_us) AS clat_p9999_us, max(clat_p99_us) AS clat_p99_us_max"
 	" FROM run_points GROUP BY sweep, config, rw, bs_bytes, iodepth;";
 
-static const char *const migrations[UB_SCHEMA_VERSION] = { schema_v1, schema_v2 };
+
+/*
+ * Views of version 3. A point is one workload of one run: the jobs of a run
+ * with the same config/rw/bs/iodepth/numjobs (numjobs clones, without
+ * group_reporting) whose IOPS add up. Failed jobs (error != 0) are in
+ * failed_jobs and in no other view. Latency is the point's (point_latency):
+ * never a mean of per-job percentiles.
+ */
+#define VIEWS_V3 \
+	"CREATE VIEW job_metrics AS" \
+	" SELECT j.id AS job_id, j.run_id, r.sweep, j.config, j.rw, j.bs, j.bs_bytes," \
+	"  j.iodepth, j.numjobs," \
+	"  (SELECT sum(x.iops) FROM results x WHERE x.job_id = j.id) / 1000.0 AS kiops," \
+	"  (SELECT sum(x.bw_bytes) FROM results x WHERE x.job_id = j.id) / 1048576.0 AS bw_mib," \
+	"  p.ddir AS lat_ddir, p.clat_mean_us, p.clat_p50_us, p.clat_p99_us, p.clat_p999_us," \
+	"  p.clat_p9999_us" \
+	" FROM jobs j JOIN runs r ON r.id = j.run_id" \
+	" LEFT JOIN results p ON p.id = (SELECT x.id FROM results x" \
+	"  WHERE x.job_id = j.id AND x.total_ios > 0" \
+	"  ORDER BY CASE x.ddir WHEN 'read' THEN 0 WHEN 'write' THEN 1 ELSE 2 END LIMIT 1)" \
+	" WHERE coalesce(j.error, 0) = 0;" \
+	"CREATE VIEW failed_jobs AS" \
+	" SELECT j.id AS job_id, j.run_id, r.sweep, j.config, j.name, j.rw, j.bs, j.bs_bytes," \
+	"  j.iodepth, j.numjobs, j.error, j.error_text" \
+	" FROM jobs j JOIN runs r ON r.id = j.run_id WHERE coalesce(j.error, 0) <> 0;" \
+	"CREATE VIEW run_points AS" \
+	" SELECT m.run_id, m.sweep, m.config, m.rw, min(m.bs) AS bs, m.bs_bytes, m.iodepth," \
+	"  m.numjobs, count(*) AS jobs, min(m.job_id) AS first_job," \
+	"  sum(m.kiops) AS kiops, sum(m.bw_mib) AS bw_mib," \
+	"  l.ddir AS lat_ddir, l.source AS lat_source, l.clat_mean_us, l.clat_p50_us," \
+	"  l.clat_p99_us, l.clat_p999_us, l.clat_p9999_us" \
+	" FROM job_metrics m LEFT JOIN point_latency l ON l.run_id = m.run_id" \
+	"  AND l.config IS m.config AND l.rw IS m.rw AND l.bs_bytes IS m.bs_bytes" \
+	"  AND l.iodepth IS m.iodepth AND l.numjobs IS m.numjobs" \
+	" GROUP BY m.run_id, m.config, m.rw, m.bs_bytes, m.iodepth, m.numjobs;" \
+	/* Sample standard deviation over repeats (n-1); 0 for a single run. */ \
+	"CREATE VIEW kiops_by_iodepth AS" \
+	" WITH p AS (SELECT *, avg(kiops) OVER" \
+	"  (PARTITION BY sweep, config, rw, bs_bytes, iodepth) AS m FROM run_points)" \
+	" SELECT sweep, config, rw, min(bs) AS bs, iodepth, count(*) AS n," \
+	"  avg(kiops) AS kiops_mean," \
+	"  CASE WHEN count(*) > 1 THEN sqrt(sum((kiops - m) * (kiops - m)) / (count(*) - 1))" \
+	"   ELSE 0.0 END AS kiops_stddev," \
+	"  min(kiops) AS kiops_min, max(kiops) AS kiops_max" \
+	" FROM p GROUP BY sweep, config, rw, bs_bytes, iodepth;" \
+	/* Repeats are averaged: each repeat's figure is already its point's own. */ \
+	"CREATE VIEW latency_by_iodepth AS" \
+	" SELECT sweep, config, rw, min(bs) AS bs, iodepth, count(*) AS n," \
+	"  avg(clat_mean_us) AS clat_mean_us, avg(clat_p50_us) AS clat_p50_us," \
+	"  avg(clat_p99_us) AS clat_p99_us, avg(clat_p999_us) AS clat_p999_us," \
+	"  avg(clat_p9999_us) AS clat_p9999_us, max(clat_p99_us) AS clat_p99_us_max" \
+	" FROM run_points GROUP BY sweep, config, rw, bs_bytes, iodepth;"
+
+/*
+ * Version 3 (issue 19): results you can trust.
+ * - sweeps: one row per sweep name, taken by "claim-sweep" in a transaction
+ *   before a sweep's first run, so two sweeps can't share a name.
+ * - jobs.error_text: a job with error != 0 is kept with why, and no view
+ *   counts it (job_metrics leaves it out; failed_jobs lists it).
+ * - clat_bins: json+ latency histograms, per result row, by fio bucket index.
+ * - point_latency: each point's latency computed in C (latency.c) from the
+ *   merged histograms of its jobs (a percentile of several jobs is not the
+ *   mean of their percentiles), or the job's own figures for one job.
+ */
+static const char schema_v3[] =
+	"DROP VIEW latency_by_iodepth;"
+	"DROP VIEW kiops_by_iodepth;"
+	"DROP VIEW run_points;"
+	"DROP VIEW job_metrics;"
+	"CREATE TABLE sweeps("
+	" name TEXT PRIMARY KEY,"
+	" claimed_at TEXT, host TEXT, pid INTEGER);"
+	"INSERT OR IGNORE INTO sweeps(name) SELECT sweep FROM runs WHERE sweep IS NOT NULL"
+	" GROUP BY sweep ORDER BY min(id);"
+	"ALTER TABLE jobs ADD COLUMN error_text TEXT;"
+	"UPDATE jobs SET error_text = ub_strerror(error) WHERE coalesce(error, 0) <> 0;"
+	"CREATE TABLE clat_bins("
+	" result_id INTEGER NOT NULL REFERENCES results(id) ON DELETE CASCADE,"
+	" bin INTEGER NOT NULL,"
+	" count INTEGER NOT NULL,"
+	" PRIMARY KEY(result_id, bin)) WITHOUT ROWID;"
+	/* A result with any key that is no fio bucket (an older importer let it in) gets no bins. */
+	"INSERT INTO clat_bins(result_id, bin, count)"
+	" WITH s AS MATERIALIZED (SELECT x.id AS rid, coalesce("
+	"        json_extract(r.raw_json, '$.jobs[' || j.idx || '].' || x.ddir || '.clat_ns.bins'),"
+	"        json_extract(r.raw_json, '$.client_stats[' || j.idx || '].' || x.ddir || '.clat_ns.bins'))"
+	"        AS bins"
+	"       FROM results x JOIN jobs j ON j.id = x.job_id JOIN runs r ON r.id = j.run_id),"
+	"  e AS MATERIALIZED (SELECT s.rid, ub_plat_idx(b.key, 0) AS bin, b.value AS n"
+	"       FROM s, json_each(s.bins) AS b WHERE json_type(s.bins) = 'object')"
+	" SELECT rid, bin, n FROM e WHERE n > 0"
+	"  AND rid NOT IN (SELECT rid FROM e WHERE bin IS NULL);"
+	"CREATE TABLE point_latency("
+	" run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	" config TEXT, rw TEXT, bs_bytes INTEGER, iodepth INTEGER, numjobs INTEGER,"
+	" ddir TEXT NOT NULL,"
+	" jobs INTEGER NOT NULL,"
+	" source TEXT NOT NULL,"	/* 'job': one job's own figures; 'bins': merged histograms */
+	" samples INTEGER,"
+	" clat_mean_us REAL, clat_p50_us REAL, clat_p99_us REAL, clat_p999_us REAL,"
+	" clat_p9999_us REAL);"
+	"CREATE INDEX point_latency_run ON point_latency(run_id);"
+	VIEWS_V3;
+
+/* A migration: its SQL, then (if any) what only C can fill, in the same transaction. */
+struct migration {
+	const char *sql;
+	int (*fill)(sqlite3 *db, struct ub_err *e);
+};
+
+static int fill_v3(sqlite3 *db, struct ub_err *e)
+{
+	return ub_point_latency(db, 0, e);
+}
+
+static const struct migration migrations[UB_SCHEMA_VERSION] = {
+	{ schema_v1, NULL }, { schema_v2, NULL }, { schema_v3, fill_v3 },
+};
 
 int ubdb_exec(sqlite3 *db, const char *sql, struct ub_err *e)
 {
@@ -277,7 +394,9 @@ static int migrate_locked(sqlite3 *db, struct ub_err *e)
 			       "the database has schema version %d, newer than this uringbpf-db (%d): "
 			       "use a newer uringbpf-db", v, UB_SCHEMA_VERSION);
 	for (; v < UB_SCHEMA_VERSION; v++) {
-		rc = ubdb_exec(db, migrations[v], e);
+		rc = ubdb_exec(db, migrations[v].sql, e);
+		if (rc == UB_OK && migrations[v].fill)
+			rc = migrations[v].fill(db, e);
 		if (rc) {
 			char what[sizeof(e->msg)];
 
@@ -351,7 +470,9 @@ int ubdb_open(const char *path, enum ub_open_mode mode, sqlite3 **out, struct ub
 	if (rc)
 		goto fail;
 	/* WAL: readers never block the importer; NORMAL sync is durable enough in WAL. */
-	rc = ubdb_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", e);
+	/* temp_store MEMORY: the importer's split-out document (ub_doc_jobs) never hits a disk. */
+	rc = ubdb_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+		       " PRAGMA temp_store = MEMORY;", e);
 	if (rc)
 		goto fail;
 	rc = ubdb_migrate(db, e);

@@ -113,3 +113,40 @@ int ub_cmd_runs(sqlite3 *db, FILE *out, struct ub_err *e)
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? UB_OK : ub_fail_sql(e, db, "reading runs");
 }
+
+/*
+ * run-summary: what a sweep prints after each run, from the database (the
+ * one place these figures are computed): per run made from the file's
+ * bytes, "RUN_ID KIOPS P99_US JOBS FAILED" tab separated. KIOPS adds the
+ * run's points; P99_US is the highest point p99 ("-" when none has one).
+ */
+int ub_cmd_run_summary(sqlite3 *db, const char *name, const char *hash, FILE *out,
+		       struct ub_err *e)
+{
+	static const char sql[] =
+		"SELECT r.id,"
+		" printf('%.1f', coalesce((SELECT sum(p.kiops) FROM run_points p WHERE p.run_id = r.id), 0)),"
+		" coalesce(printf('%.1f', (SELECT max(p.clat_p99_us) FROM run_points p"
+		"   WHERE p.run_id = r.id)), '-'),"
+		" (SELECT count(*) FROM jobs j WHERE j.run_id = r.id),"
+		" (SELECT count(*) FROM failed_jobs f WHERE f.run_id = r.id)"
+		" FROM runs r WHERE r.content_hash = ?1 ORDER BY r.part";
+	sqlite3_stmt *st;
+	int rc, n = 0;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return ub_fail_sql(e, db, "reading runs");
+	rc = sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		fprintf(out, "%lld\t%s\t%s\t%d\t%d\n", (long long)sqlite3_column_int64(st, 0),
+			(const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
+			sqlite3_column_int(st, 3), sqlite3_column_int(st, 4));
+		n++;
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ub_fail_sql(e, db, "reading runs");
+	return n ? UB_OK : ub_fail(e, UB_EDATA, "%s is not imported in this database "
+				    "(import it first)", name);
+}

@@ -26,6 +26,14 @@ int ub_metric_valid(const char *metric)
 	return 0;
 }
 
+/*
+ * The points a table or series is about, and the failed jobs beside them
+ * (a failed job is no point, but its cell says it failed, not "-").
+ */
+#define POINTS_AND_FAILED_SQL \
+	"(SELECT sweep, config, rw, bs, bs_bytes, iodepth, first_job AS o FROM run_points" \
+	" UNION ALL SELECT sweep, config, rw, bs, bs_bytes, iodepth, job_id FROM failed_jobs)"
+
 #define FILTER_SQL \
 	" (?1 IS NULL OR sweep = ?1) AND (?2 IS NULL OR rw = ?2) AND (?3 IS NULL OR bs_bytes = ?3)"
 
@@ -58,8 +66,8 @@ static int check_single(sqlite3 *db, const struct ub_filter *f, const char *col,
 	sqlite3_stmt *st;
 	int rc, n = 0;
 
-	snprintf(sql, sizeof(sql), "SELECT coalesce(%s, '(none)') FROM run_points WHERE" FILTER_SQL
-		 " GROUP BY %s ORDER BY min(first_job)", shown, col);
+	snprintf(sql, sizeof(sql), "SELECT coalesce(%s, '(none)') FROM " POINTS_AND_FAILED_SQL
+		 " WHERE" FILTER_SQL " GROUP BY %s ORDER BY min(o)", shown, col);
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return ub_fail_sql(e, db, "reading results");
 	rc = bind_filter(st, f);
@@ -162,6 +170,45 @@ static int load_col(sqlite3 *db, const struct ub_filter *f, const char *sql, str
 	return rc == SQLITE_DONE ? UB_OK : ub_fail_sql(e, db, "reading results");
 }
 
+static int find_cell(const struct col *cfg, const struct col *qd, const char *c, long long d)
+{
+	int i, j;
+
+	for (i = 0; i < cfg->n && strcmp(cfg->names[i], c ? c : "(none)"); i++)
+		;
+	for (j = 0; j < qd->n && qd->vals[j] != d; j++)
+		;
+	return i < cfg->n && j < qd->n ? i * qd->n + j : -1;
+}
+
+/* Cells with no result but failed jobs: "failed: error N (text)", the first error. */
+static int failed_cells(sqlite3 *db, const struct ub_filter *f, const struct col *cfg,
+			const struct col *qd, char **why, struct ub_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT config, iodepth, error_text, count(*) FROM failed_jobs"
+			       " WHERE" FILTER_SQL " GROUP BY config, iodepth, error_text"
+			       " ORDER BY min(job_id)", -1, &st, NULL) != SQLITE_OK)
+		return ub_fail_sql(e, db, "reading failed jobs");
+	rc = bind_filter(st, f);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int k = find_cell(cfg, qd, (const char *)sqlite3_column_text(st, 0),
+				  sqlite3_column_int64(st, 1));
+		const char *t = (const char *)sqlite3_column_text(st, 2);
+
+		rc = SQLITE_OK;
+		if (k < 0 || why[k])
+			continue;
+		why[k] = strdup(t ? t : "an error");
+		if (!why[k])
+			rc = SQLITE_NOMEM;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? UB_OK : ub_fail_sql(e, db, "reading failed jobs");
+}
+
 static int table_cells(sqlite3 *db, const struct ub_filter *f, const char *metric,
 		       const struct col *cfg, const struct col *qd, double *cell, char *has,
 		       struct ub_err *e)
@@ -176,17 +223,12 @@ static int table_cells(sqlite3 *db, const struct ub_filter *f, const char *metri
 		return ub_fail_sql(e, db, "reading results");
 	rc = bind_filter(st, f);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *c = (const char *)sqlite3_column_text(st, 0);
-		long long d = sqlite3_column_int64(st, 1);
-		int i, j;
+		int k = find_cell(cfg, qd, (const char *)sqlite3_column_text(st, 0),
+				  sqlite3_column_int64(st, 1));
 
-		for (i = 0; i < cfg->n && strcmp(cfg->names[i], c ? c : "(none)"); i++)
-			;
-		for (j = 0; j < qd->n && qd->vals[j] != d; j++)
-			;
-		if (i < cfg->n && j < qd->n) {
-			cell[i * qd->n + j] = sqlite3_column_double(st, 2);
-			has[i * qd->n + j] = 1;
+		if (k >= 0) {
+			cell[k] = sqlite3_column_double(st, 2);
+			has[k] = 1;
 		}
 		rc = SQLITE_OK;
 	}
@@ -199,23 +241,25 @@ int ub_cmd_table(sqlite3 *db, const struct ub_filter *f, const char *metric, FIL
 {
 	struct col cfg = { 0 }, qd = { 0 };
 	double *cell = NULL;
-	char *has = NULL;
+	char *has = NULL, **why = NULL;
 	int i, j, rc;
 
 	rc = check_selection(db, f, NULL, e);
-	rc = rc ? rc : load_col(db, f, "SELECT config FROM run_points WHERE" FILTER_SQL
-				" GROUP BY config ORDER BY min(first_job)", &cfg, e);
-	rc = rc ? rc : load_col(db, f, "SELECT DISTINCT iodepth FROM run_points WHERE" FILTER_SQL
-				" ORDER BY iodepth", &qd, e);
+	rc = rc ? rc : load_col(db, f, "SELECT config FROM " POINTS_AND_FAILED_SQL " WHERE"
+				FILTER_SQL " GROUP BY config ORDER BY min(o)", &cfg, e);
+	rc = rc ? rc : load_col(db, f, "SELECT DISTINCT iodepth FROM " POINTS_AND_FAILED_SQL
+				" WHERE" FILTER_SQL " ORDER BY iodepth", &qd, e);
 	if (rc)
 		goto out;
 	cell = calloc((size_t)cfg.n * qd.n + 1, sizeof(*cell));
 	has = calloc((size_t)cfg.n * qd.n + 1, 1);
-	if (!cell || !has) {
+	why = calloc((size_t)cfg.n * qd.n + 1, sizeof(*why));
+	if (!cell || !has || !why) {
 		rc = ub_fail(e, UB_EDATA, "out of memory");
 		goto out;
 	}
 	rc = table_cells(db, f, metric, &cfg, &qd, cell, has, e);
+	rc = rc ? rc : failed_cells(db, f, &cfg, &qd, why, e);
 	if (rc)
 		goto out;
 	fprintf(out, "| config |");
@@ -233,12 +277,17 @@ int ub_cmd_table(sqlite3 *db, const struct ub_filter *f, const char *metric, FIL
 				fprintf(out, " %#.3g |", cell[i * qd.n + j]);
 			else if (has[i * qd.n + j])
 				fprintf(out, " %.1f |", cell[i * qd.n + j]);
+			else if (why[i * qd.n + j])
+				fprintf(out, " failed: %s |", why[i * qd.n + j]);
 			else
 				fprintf(out, " - |");
 		}
 		fprintf(out, "\n");
 	}
 out:
+	for (i = 0; why && i < cfg.n * qd.n; i++)
+		free(why[i]);
+	free(why);
 	free(cell);
 	free(has);
 	col_free(&cfg);
@@ -281,19 +330,15 @@ static const char *x_expr(const char *x)
 }
 
 /*
- * A point is one workload of one run (as in run_points), with its x value;
- * each (config, x) then gets mean, sample stddev, min, max over the points.
+ * A point is one workload of one run (run_points: the one place its kIOPS
+ * and latency are computed), with its x value (another option: the first
+ * job's); each (config, x) gets mean, sample stddev, min, max over points.
  */
 static const char series_sql[] =
-	"WITH pts AS (SELECT m.config, %s AS x, min(m.job_id) AS first_job,"
-	"   sum(m.kiops) AS kiops, sum(m.bw_mib) AS bw_mib,"
-	"   avg(m.clat_mean_us) AS clat_mean_us, avg(m.clat_p50_us) AS clat_p50_us,"
-	"   avg(m.clat_p99_us) AS clat_p99_us, avg(m.clat_p999_us) AS clat_p999_us,"
-	"   avg(m.clat_p9999_us) AS clat_p9999_us"
-	"  FROM job_metrics m JOIN jobs j ON j.id = m.job_id"
+	"WITH pts AS (SELECT m.*, %s AS x"
+	"  FROM run_points m JOIN jobs j ON j.id = m.first_job"
 	"  WHERE (?1 IS NULL OR m.sweep = ?1) AND (?2 IS NULL OR m.rw = ?2)"
-	"    AND (?3 IS NULL OR m.bs_bytes = ?3)"
-	"  GROUP BY m.run_id, m.config, m.rw, m.bs_bytes, m.iodepth, m.numjobs, x),"
+	"    AND (?3 IS NULL OR m.bs_bytes = ?3)),"
 	" v AS (SELECT config, x, %s AS y, first_job FROM pts WHERE %s IS NOT NULL),"
 	" c AS (SELECT config, min(first_job) AS o FROM v GROUP BY config),"
 	" w AS (SELECT v.*, avg(y) OVER (PARTITION BY config, x) AS mean FROM v)"

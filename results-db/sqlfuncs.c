@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "results-db/db.h"
+#include "results-db/fio_hist.h"
 
 /* fio sizes: "4096", "4k", "4KiB", "1m"; "4k,8k" (read,write) gives the read size. */
 long long ub_parse_size(const char *s, int *ok)
@@ -82,6 +83,55 @@ static void sql_bool(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_int(ctx, 1);
 }
 
+/*
+ * A json+ "bins" key (a bucket's value in ns) to its bucket index. A key that
+ * is not exactly some bucket's value did not come from fio's histogram. With
+ * one argument that is an error, so the import stops rather than merge
+ * unlike histograms; ub_plat_idx(key, 0) returns NULL instead (a migration
+ * must not fail on rows an older importer let in).
+ */
+static void sql_plat_idx(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	unsigned long long v;
+	unsigned int idx;
+	char *end, msg[160];
+
+	errno = 0;
+	v = s && isdigit((unsigned char)*s) ? strtoull(s, &end, 10) : 0;
+	if (s && isdigit((unsigned char)*s) && !errno && !*end) {
+		idx = ub_plat_val_to_idx(v);
+		if (ub_plat_idx_to_val(idx) == v) {
+			sqlite3_result_int(ctx, (int)idx);
+			return;
+		}
+	}
+	if (argc > 1 && !sqlite3_value_int(argv[1])) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	snprintf(msg, sizeof(msg), "clat_ns.bins key '%.40s' is not a bucket of fio's latency "
+		 "histogram (fio 3.x json+)", s ? s : "");
+	sqlite3_result_error(ctx, msg, -1);
+}
+
+/* fio's job "error" is an errno: its text says why the job failed. */
+static void sql_strerror(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	long long err = sqlite3_value_int64(argv[0]);
+	char buf[160];
+
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL || !err) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if (err < 0)
+		err = -err;
+	snprintf(buf, sizeof(buf), "error %lld (%s)", err,
+		 err < 4096 ? strerror((int)err) : "not an errno");
+	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
+}
+
 int ub_register_sql_functions(sqlite3 *db)
 {
 	int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
@@ -90,5 +140,15 @@ int ub_register_sql_functions(sqlite3 *db)
 	rc = sqlite3_create_function(db, "ub_size", 1, flags, NULL, sql_size, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_create_function(db, "ub_bool", 1, flags, NULL, sql_bool, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(db, "ub_plat_idx", 1, flags, NULL, sql_plat_idx, NULL,
+					     NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(db, "ub_plat_idx", 2, flags, NULL, sql_plat_idx, NULL,
+					     NULL);
+	/* Not DETERMINISTIC: strerror's text depends on the locale. */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(db, "ub_strerror", 1, SQLITE_UTF8 | SQLITE_INNOCUOUS,
+					     NULL, sql_strerror, NULL, NULL);
 	return rc;
 }

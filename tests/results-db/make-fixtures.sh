@@ -6,6 +6,8 @@
 #   jsonplus.json    --output-format=json+ (clat bins)
 #   randrw.json      a mixed job: read and write reported apart
 #   global-opts.json a [global] section plus two jobs (options merged)
+#   numjobs2.json    json+ with numjobs=2, no group_reporting: two jobs, one
+#                    point, whose latency comes from the merged bins
 #   client.json      fio --client against two fio --server on 127.0.0.1
 # schema-v1.sql is not made here: it is a frozen version-1 database (with its
 # own copy of two results) for the migration test.
@@ -27,6 +29,8 @@ for rep in 1 2; do
 done
 "$fio" --name=plus "${common[@]}" --ioengine=psync --rw=randread \
 	--output-format=json+ >"$out/jsonplus.json"
+"$fio" --name=nj "${common[@]}" --ioengine=psync --rw=randread --numjobs=2 \
+	--output-format=json+ >"$out/numjobs2.json"
 "$fio" --name=mixed "${common[@]}" --ioengine=io_uring --rw=randrw --rwmixread=70 \
 	--iodepth=4 --output-format=json >"$out/randrw.json"
 cat >/dev/shm/ub-fixture.fio <<JOB

@@ -1,7 +1,8 @@
 #!/bin/bash
-# A schema version 1 database (fixtures/schema-v1.sql) is migrated to the
-# current version on first use: rows kept, new columns filled from the raw
-# JSON every run keeps, views and imports working; a newer one is refused.
+# A schema version 1 database (fixtures/schema-v1.sql) and a version 2 one
+# (fixtures/schema-v2.sql) are migrated to the current version on first use:
+# rows kept, new columns filled from the raw JSON every run keeps, views and
+# imports working; a newer one is refused.
 source "$UB_TOP/tests/lib.sh"
 source "$UB_TOP/tests/results-db/helpers.sh"
 db_need_tool
@@ -19,7 +20,7 @@ out=$("$UB_DB" --db "$db" table --sweep v1sweep); rc=$?
 expect_eq table-after-migration "$rc:$out" "0:| config | 1 | 4 |
 |---|---|---|
 | io_uring | $(raw 1 "printf('%.1f', json_extract(j, '\$.jobs[0].read.iops') / 1000.0)") | $(raw 2 "printf('%.1f', json_extract(j, '\$.jobs[0].read.iops') / 1000.0)") |"
-expect_eq version-now-2 "$(q "$db" "PRAGMA user_version")" 2
+expect_eq version-now-3 "$(q "$db" "PRAGMA user_version")" 3
 expect_eq results-kept "$(q "$db" "SELECT group_concat(job_id || ddir || iops || ',' || clat_p99_us, ';') FROM results")" "$old_results"
 expect_eq runs-kept "$(q "$db" "SELECT group_concat(id || sweep || host || kernel || content_hash || part, ';') FROM runs")" \
 	"1v1sweepoldhost6.1.0-oldv1-hash-qd10;2v1sweepoldhost6.1.0-oldv1-hash-qd40"
@@ -32,21 +33,47 @@ expect_eq fio-time-filled "$(q "$db" "SELECT fio_time FROM runs WHERE id = 1")" 
 expect_eq foreign-keys "$(q "$db" "PRAGMA foreign_key_check")" ""
 expect_eq integrity "$(q "$db" "PRAGMA integrity_check")" ok
 expect_eq new-views "$(q "$db" "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema WHERE type = 'view' ORDER BY name)")" \
-	"job_metrics,kiops_by_iodepth,latency_by_iodepth,run_points"
+	"failed_jobs,job_metrics,kiops_by_iodepth,latency_by_iodepth,run_points"
+# Version 3: the sweep name is taken, each point has its latency (one job: its own p99).
+expect_eq v3-sweep-claimed "$(q "$db" "SELECT group_concat(name) FROM sweeps")" v1sweep
+expect_eq v3-point-latency "$(q "$db" "SELECT group_concat(run_id || ':' || source || ':' || clat_p99_us, ';') FROM point_latency ORDER BY run_id")" \
+	"$(q "$tmp/ref.db" "SELECT group_concat(j.run_id || ':job:' || x.clat_p99_us, ';') FROM results x JOIN jobs j ON j.id = x.job_id WHERE x.ddir = 'read' ORDER BY j.run_id")"
 out=$("$UB_DB" --db "$db" import --sweep v1sweep "$FIX/sweep-int-qd1-r2.json")
 expect_eq import-after-migration "$out" "imported $FIX/sweep-int-qd1-r2.json as run 3 (1 jobs)"
 expect_eq repeats-averaged "$(q "$db" "SELECT n FROM kiops_by_iodepth WHERE iodepth = 1")" 2
 
 # A fresh database goes through the same two steps.
 "$UB_DB" --db "$tmp/new.db" import "$FIX/jsonplus.json" >/dev/null
-expect_eq fresh-db-version "$(q "$tmp/new.db" "PRAGMA user_version")" 2
+expect_eq fresh-db-version "$(q "$tmp/new.db" "PRAGMA user_version")" 3
 expect_eq same-schema-fresh-and-migrated \
 	"$(q "$tmp/new.db" "SELECT group_concat(name || type, ',') FROM (SELECT name, type FROM sqlite_schema ORDER BY name)")" \
 	"$(q "$db" "SELECT group_concat(name || type, ',') FROM (SELECT name, type FROM sqlite_schema ORDER BY name)")"
 
+# Version 2 -> 3 with json+ runs (fixtures/schema-v2.sql, written by the
+# version-2 importer): bins filled from the raw JSON, a numjobs=2 point's
+# percentiles from the merged bins, a result with a key that is no fio bucket
+# left without bins (the migration does not fail on it), names in sweeps.
+sqlite3 "$tmp/v2.db" <"$FIX/schema-v2.sql"
+expect_eq fixture-is-v2 "$(q "$tmp/v2.db" "PRAGMA user_version")" 2
+"$UB_DB" --db "$tmp/v2.db" runs >/dev/null
+expect_eq v2-now-3 "$(q "$tmp/v2.db" "PRAGMA user_version")" 3
+nj=$FIX/numjobs2.json
+expect_eq v2-bins-from-raw-json "$(q "$tmp/v2.db" "SELECT group_concat(n, ' ') FROM (SELECT x.id, (SELECT count(*) FROM clat_bins b WHERE b.result_id = x.id) AS n FROM results x WHERE x.ddir = 'read' ORDER BY x.id)")" \
+	"$(jx "$nj" "(SELECT count(*) FROM json_each(j, '\$.jobs[0].read.clat_ns.bins')) || ' ' || (SELECT count(*) FROM json_each(j, '\$.jobs[1].read.clat_ns.bins'))") 0"
+merged99=$(jx "$nj" "(WITH b AS (SELECT CAST(e.key AS INTEGER) AS v, sum(e.value) AS c
+		FROM json_each(j, '\$.jobs') AS jb, json_each(jb.value, '\$.read.clat_ns.bins') AS e GROUP BY v),
+	r AS (SELECT v, sum(c) OVER (ORDER BY v) AS cum, sum(c) OVER () AS n FROM b)
+	SELECT min(v) / 1000.0 FROM r WHERE cum >= 99 / 100.0 * n)")
+expect_eq v2-point-latency "$(q "$tmp/v2.db" "SELECT group_concat(run_id || ':' || jobs || ':' || source || ':' || clat_p99_us, ' ') FROM point_latency ORDER BY run_id")" \
+	"1:2:bins:$merged99 2:1:job:$(jx "$FIX/jsonplus.json" "json_extract(j, '\$.jobs[0].read.clat_ns.percentile.\"99.000000\"') / 1000.0")"
+expect_eq v2-sweeps "$(q "$tmp/v2.db" "SELECT group_concat(name) FROM sweeps")" v2sweep
+expect_eq v2-same-schema-as-fresh \
+	"$(q "$tmp/new.db" "SELECT group_concat(name || type, ',') FROM (SELECT name, type FROM sqlite_schema ORDER BY name)")" \
+	"$(q "$tmp/v2.db" "SELECT group_concat(name || type, ',') FROM (SELECT name, type FROM sqlite_schema ORDER BY name)")"
+
 q "$tmp/new.db" "PRAGMA user_version = 99"
 err=$("$UB_DB" --db "$tmp/new.db" runs 2>&1); rc=$?
-expect_eq newer-schema-refused "$rc:$err" "1:uringbpf-db runs: $tmp/new.db: the database has schema version 99, newer than this uringbpf-db (2): use a newer uringbpf-db"
+expect_eq newer-schema-refused "$rc:$err" "1:uringbpf-db runs: $tmp/new.db: the database has schema version 99, newer than this uringbpf-db (3): use a newer uringbpf-db"
 
 sqlite3 "$tmp/other.db" "CREATE TABLE notes(x); PRAGMA journal_mode = DELETE;" >/dev/null
 err=$("$UB_DB" --db "$tmp/other.db" import "$FIX/jsonplus.json" 2>&1); rc=$?

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit checks of the results tool's pure helpers: SHA-256 (the import key),
- * fio size parsing, default config labels, NVMe node names. Prints
+ * fio size parsing, default config labels, NVMe node names, fio's latency
+ * histogram mapping and percentiles (against fio's own output). Prints
  * "ok NAME" / "not ok NAME: why" lines for tests/run.sh.
  */
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "results-db/db.h"
+#include "results-db/fio_hist.h"
 
 static int fails;
 
@@ -118,11 +120,113 @@ static void nvme_names(void)
 	}
 }
 
+/* Every bucket's value maps back to the bucket: the json+ keys are these values. */
+static void plat_round_trip(void)
+{
+	unsigned int i, bad = 0;
+	char got[64];
+
+	for (i = 0; i < UB_PLAT_NR; i++)
+		if (ub_plat_val_to_idx(ub_plat_idx_to_val(i)) != i)
+			bad++;
+	snprintf(got, sizeof(got), "%u", bad);
+	expect_str("plat-idx-val-round-trip", got, "0");
+	/* fio's stat.c: values below 128 ns are exact; 128-129 ns is bucket 128, named 129. */
+	snprintf(got, sizeof(got), "%llu %llu %u %u", ub_plat_idx_to_val(127),
+		 ub_plat_idx_to_val(128), ub_plat_val_to_idx(129), ub_plat_val_to_idx(1ULL << 40));
+	expect_str("plat-edges", got, "127 129 128 1855");
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *b;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	b = malloc(n + 1);
+	if (b && fread(b, 1, n, f) != (size_t)n) {
+		free(b);
+		b = NULL;
+	}
+	if (b)
+		b[n] = 0;
+	fclose(f);
+	return b;
+}
+
+/*
+ * One json+ job: the percentiles computed here from its bins equal every
+ * percentile fio printed for it (fio computed them from the same histogram).
+ */
+static void percentiles_match_fio(const char *fixture, const char *ddir)
+{
+	static uint64_t hist[UB_PLAT_NR];
+	char path[4096], name[128], got[64], want[64], sql[512];
+	const char *top = getenv("UB_TOP");
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	char *doc;
+	unsigned long long nr = 0;
+	int n = 0, bad = 0;
+
+	snprintf(path, sizeof(path), "%s/tests/results-db/fixtures/%s", top ? top : ".", fixture);
+	doc = slurp(path);
+	if (!doc || sqlite3_open(":memory:", &db) != SQLITE_OK) {
+		printf("not ok percentiles-%s: cannot read %s\n", fixture, path);
+		fails++;
+		free(doc);
+		return;
+	}
+	memset(hist, 0, sizeof(hist));
+	snprintf(sql, sizeof(sql), "SELECT key, value FROM json_each(?1, '$.jobs[0].%s.clat_ns.bins')",
+		 ddir);
+	sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		unsigned long long v = strtoull((const char *)sqlite3_column_text(st, 0), NULL, 10);
+
+		hist[ub_plat_val_to_idx(v)] += sqlite3_column_int64(st, 1);
+		nr += sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	snprintf(sql, sizeof(sql), "SELECT key, value FROM json_each(?1, '$.jobs[0].%s.clat_ns.percentile')",
+		 ddir);
+	sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		double pct = strtod((const char *)sqlite3_column_text(st, 0), NULL);
+		unsigned long long fio = sqlite3_column_int64(st, 1);
+		unsigned long long ours = ub_hist_percentile(hist, nr, pct);
+
+		n++;
+		if (ours != fio) {
+			printf("# %s p%s: fio %llu, ours %llu\n", fixture,
+			       (const char *)sqlite3_column_text(st, 0), fio, ours);
+			bad++;
+		}
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(doc);
+	snprintf(name, sizeof(name), "percentiles-as-fio-%s-%s", fixture, ddir);
+	snprintf(got, sizeof(got), "%d of %d differ, %llu samples", bad, n, nr);
+	snprintf(want, sizeof(want), "0 of %d differ, %llu samples", n ? n : 17, nr);
+	expect_str(name, got, nr ? want : "some samples");
+}
+
 int main(void)
 {
 	sha256_vectors();
 	sizes();
 	labels();
 	nvme_names();
+	plat_round_trip();
+	percentiles_match_fio("jsonplus.json", "read");
+	percentiles_match_fio("numjobs2.json", "read");
 	return fails ? 1 : 0;
 }

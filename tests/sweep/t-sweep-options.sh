@@ -66,7 +66,8 @@ if [ -x "$UB_DB" ] && [ -f "$UB_ENGINE" ]; then
 		$P --db "$UB_SCRATCH/r.db" --sweep one --out "$UB_SCRATCH/p" --compare nosuch
 	err plot-bar-qd-absent "plot: --bar-iodepth: sweep 'one' has no runs at iodepth 8 (it has 1)" \
 		$P --db "$UB_SCRATCH/r.db" --sweep one --out "$UB_SCRATCH/p" --bar-iodepth 8
-	err sweep-name-taken "sweep: --sweep-name: $UB_SCRATCH/r.db already has a sweep named 'one'; pick another name" \
+	claimed=$(sqlite3 "$UB_SCRATCH/r.db" "SELECT 'claimed ' || claimed_at || ' on ' || host || ' by process ' || pid || '; ' || (SELECT count(*) FROM runs WHERE sweep = 'one') || ' runs' FROM sweeps WHERE name = 'one'")
+	err sweep-name-taken "sweep: --sweep-name: $UB_SCRATCH/r.db already has a sweep named 'one' ($claimed): pick another --sweep-name" \
 		run_sweep --target "$t" --db "$UB_SCRATCH/r.db" --sweep-name one --out "$UB_SCRATCH/one-again"
 	err out-taken "sweep: --out: $UB_SCRATCH/one already holds the runs of a sweep; pick another --sweep-name or --out" \
 		run_sweep --target "$t" --db "$UB_SCRATCH/r.db" --sweep-name two --out "$UB_SCRATCH/one"

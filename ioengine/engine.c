@@ -79,6 +79,7 @@ static void ub_free(struct ub_data *ud)
 	free(ud->iovecs);
 	free(ud->io_us);
 	free(ud->fds);
+	ub_options_cleanup(ud);
 	ub_feat_free(ud);
 	free(ud);
 }
@@ -89,6 +90,8 @@ static int ub_init(struct thread_data *td)
 	struct ub_data *ud;
 
 	if (!fio_matches_build())
+		return 1;
+	if (ub_options_check(td, o))
 		return 1;
 	if (td_trim(td)) {
 		ub_err(td, "rw=trim/trimwrite is not supported; use ioengine=io_uring for trims");
@@ -120,6 +123,8 @@ static int ub_init(struct thread_data *td)
 		return 1;
 	}
 	td->io_ops_data = ud;
+	if (ub_options_setup(td, o, ud))
+		return 1;
 	if (ub_feat_init(td, o, ud))
 		return 1;
 	if (ub_chain_init(td, ud))
@@ -276,6 +281,15 @@ static void ub_prep_rw(struct thread_data *td, struct ub_options *o,
 	}
 	if (ud->files_registered)
 		sqe->flags |= IOSQE_FIXED_FILE;
+	sqe->rw_flags |= ud->rw_flags;
+	/*
+	 * The job's prio/prioclass (or cmdprio's pick) go in every SQE: with
+	 * SQPOLL the SQ thread issues the I/O and does not inherit the job's
+	 * ioprio_set(), so without this the block layer never sees it.
+	 */
+	if (ud->cmdprio.mode != CMDPRIO_MODE_NONE)
+		fio_cmdprio_set_ioprio(td, &ud->cmdprio, io_u);
+	sqe->ioprio = io_u->ioprio;
 }
 
 static enum fio_q_status ub_queue(struct thread_data *td, struct io_u *io_u)
@@ -307,6 +321,10 @@ static enum fio_q_status ub_queue(struct thread_data *td, struct io_u *io_u)
 				    io_u->ddir == DDIR_DATASYNC ? IORING_FSYNC_DATASYNC : 0);
 		if (ud->files_registered)
 			sqe->flags |= IOSQE_FIXED_FILE;
+	}
+	if (ud->force_async && ++ud->prepped == ud->force_async) {
+		ud->prepped = 0;
+		sqe->flags |= IOSQE_ASYNC;
 	}
 	io_uring_sqe_set_data(sqe, io_u);
 	ud->pending[ud->nr_pending++] = io_u;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/nvme_ioctl.h>
 
 #include "ioengine/engine_features.h"
 #include "ioengine/sqpoll_share.h"
@@ -276,11 +277,14 @@ void ub_feat_prep_passthru(struct thread_data *td, struct ub_data *ud,
 	const struct ub_nvme_ns *ns = &ud->feat->ns[f->fileno];
 	int fd = ud->files_registered ? (int)f->engine_pos : f->fd;
 
-	if (io_u->ddir == DDIR_READ || io_u->ddir == DDIR_WRITE)
+	if (io_u->ddir == DDIR_READ || io_u->ddir == DDIR_WRITE) {
 		ub_passthru_prep_rw(sqe, ns, fd, ud->files_registered, io_u->ddir == DDIR_WRITE,
 				    io_u->xfer_buf, io_u->xfer_buflen, io_u->offset,
 				    o->fixedbufs ? (int)io_u->index : -1);
-	else
+		/* readfua/writefua: FUA is CDW12 bit 30 of NVMe Read and Write, as in fio. */
+		if (io_u->ddir == DDIR_READ ? o->readfua : o->writefua)
+			((struct nvme_uring_cmd *)sqe->cmd)->cdw12 |= 1U << 30;
+	} else
 		ub_passthru_prep_flush(sqe, ns, fd, ud->files_registered);
 }
 

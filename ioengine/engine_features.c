@@ -9,6 +9,7 @@
 #include <linux/nvme_ioctl.h>
 
 #include "ioengine/engine_features.h"
+#include "ioengine/engine_options.h"
 #include "ioengine/sqpoll_share.h"
 #include "ioengine/target_probe.h"
 
@@ -258,7 +259,13 @@ int ub_feat_get_file_size(struct thread_data *td, struct fio_file *f)
 		return generic_get_file_size(td, f);
 	if (fio_file_size_known(f))
 		return 0;
-	/* Runs before ->init too (fio sizes files in its main process). */
+	/*
+	 * Runs before ->init too (fio sizes files in its main process): check
+	 * the options first, so a bad one is named even where the target is
+	 * no NVMe namespace (->init checks them again; they pass silently).
+	 */
+	if (ub_options_check(td, o))
+		return 1;
 	if (ub_passthru_map_path(f->file_name, ng, sizeof(ng), ferr, sizeof(ferr)) ||
 	    ub_passthru_identify(ng, &ns, ferr, sizeof(ferr))) {
 		ub_err(td, "%s", ferr);

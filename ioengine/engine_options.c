@@ -12,6 +12,7 @@
  * "uringbpf:" line each, quoting the value the user typed.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -322,49 +323,49 @@ static bool cmdprio_tuned(const struct cmdprio_options *c)
 	       c->hint[0] || c->hint[1];
 }
 
-/* fio's io_uring_cmd options: what passthru=1 does with them, or why not. */
+/*
+ * fio's io_uring_cmd options (cmd_type=nvme).  readfua/writefua work with
+ * passthru=1; the others would need NVMe commands or metadata buffers the
+ * engine does not build, so anything but their defaults is refused here,
+ * with or without passthru=1, instead of being ignored.
+ */
 static int check_nvme_cmd_options(struct thread_data *td, struct ub_options *o)
 {
-	const char *fix = o->passthru ? "use ioengine=io_uring_cmd for it" :
-		"it applies to NVMe passthrough (passthru=1), and uringbpf does not implement it";
+	const char *what = NULL;
+	char val[64];
 
 	if (!o->passthru && (o->readfua || o->writefua)) {
-		ub_err(td, "%s=1 sets FUA on NVMe commands: it needs passthru=1 (for FUA on "
-		       "file or block I/O use fio's sync options, e.g. fsync=1)",
-		       o->readfua ? "readfua" : "writefua");
+		ub_err(td, "%s=1 sets FUA on NVMe commands, so it needs passthru=1 (on an NVMe "
+		       "device); drop it for file or block I/O", o->readfua ? "readfua" : "writefua");
 		return 1;
 	}
 	if (o->write_mode != UB_WMODE_WRITE) {
-		ub_err(td, "write_mode=%s: uringbpf sends NVMe Write only; %s",
-		       o->write_mode == UB_WMODE_UNCOR ? "uncor" :
-		       o->write_mode == UB_WMODE_ZEROES ? "zeroes" : "verify", fix);
-		return 1;
+		snprintf(val, sizeof(val), "write_mode=%s", o->write_mode == UB_WMODE_UNCOR ?
+			 "uncor" : o->write_mode == UB_WMODE_ZEROES ? "zeroes" : "verify");
+		what = "uringbpf's passthrough sends NVMe Write only";
+	} else if (o->deac) {
+		snprintf(val, sizeof(val), "deac=1");
+		what = "it is for write_mode=zeroes, which uringbpf does not implement";
+	} else if (o->verify_mode != UB_VMODE_READ) {
+		snprintf(val, sizeof(val), "verify_mode=compare");
+		what = "uringbpf's passthrough verifies with NVMe Read (fio compares the data)";
+	} else if (o->md_per_io_size) {
+		snprintf(val, sizeof(val), "md_per_io_size=%d", o->md_per_io_size);
+		what = "uringbpf does not implement metadata buffers";
+	} else if (!o->pi_act) {
+		snprintf(val, sizeof(val), "pi_act=0");
+	} else if (o->pi_chk && *o->pi_chk) {
+		snprintf(val, sizeof(val), "pi_chk=%.50s", o->pi_chk);
+	} else if (o->apptag != UB_APPTAG_DEF) {
+		snprintf(val, sizeof(val), "apptag=0x%x", o->apptag);
+	} else if (o->apptag_mask != UB_APPTAG_MASK_DEF) {
+		snprintf(val, sizeof(val), "apptag_mask=0x%x", o->apptag_mask);
+	} else {
+		return 0;
 	}
-	if (o->deac) {
-		ub_err(td, "deac=1 is for write_mode=zeroes, which uringbpf does not implement; "
-		       "use ioengine=io_uring_cmd for it");
-		return 1;
-	}
-	if (o->verify_mode != UB_VMODE_READ) {
-		ub_err(td, "verify_mode=compare: uringbpf verifies with NVMe Read (fio compares); "
-		       "%s", fix);
-		return 1;
-	}
-	if (o->md_per_io_size) {
-		ub_err(td, "md_per_io_size=%d: uringbpf does not implement metadata buffers or "
-		       "protection information; use ioengine=io_uring or io_uring_cmd for it",
-		       o->md_per_io_size);
-		return 1;
-	}
-	if (!o->pi_act || (o->pi_chk && *o->pi_chk) || o->apptag != UB_APPTAG_DEF ||
-	    o->apptag_mask != UB_APPTAG_MASK_DEF) {
-		ub_err(td, "%s: uringbpf does not implement NVMe protection information; use "
-		       "ioengine=io_uring_cmd for it", !o->pi_act ? "pi_act=0" :
-		       (o->pi_chk && *o->pi_chk) ? "pi_chk" :
-		       o->apptag != UB_APPTAG_DEF ? "apptag" : "apptag_mask");
-		return 1;
-	}
-	return 0;
+	ub_err(td, "%s: %s; use ioengine=io_uring_cmd for it", val,
+	       what ? what : "uringbpf does not implement NVMe protection information");
+	return 1;
 }
 
 /* Options that change nothing without another one: refused, never ignored. */

@@ -185,5 +185,26 @@ else
 	ioprio_case prioclass-be6 be,0,6 --prioclass=2 --prio=6
 	ioprio_case prioclass-idle idle,0,0 --prioclass=3
 	ioprio_case cmdprio-100 be,0,1 --prioclass=2 --prio=6 --cmdprio_percentage=100 --cmdprio_class=2 --cmdprio=1
+	# A private SQ thread is created after the job's ioprio_set() and inherits
+	# it, so the cases above pass even without the SQE's ioprio.  A shared one
+	# (sqpoll_shared=1) was made by one job only: each job's priority reaches
+	# the block layer only through its SQEs.  Job a reads the first MiB
+	# (sectors 0-2047) at be/1, job b the second at be/6.
+	echo >"$inst/trace"
+	timeout 60 "$fio_bin" --thread --ioengine="external:$UB_ENGINE" --sqthread_poll --sqpoll_shared \
+		--filename="$UB_LOOP" --direct=1 --size=1m --bs=4k --rw=randread \
+		--name=a --prioclass=2 --prio=1 --name=b --offset=1m --prioclass=2 --prio=6 \
+		--output=/dev/null >"$UB_SCRATCH/ioprio.log" 2>&1
+	seen=$(grep block_rq_issue "$inst/trace" |
+		sed -E 's/.* ([0-9]+) \+ [0-9]+ ([a-z]+,[0-9]+,[0-9]+) \[([a-z-]+)-[0-9]+\]$/\1 \3 \2/' |
+		while read -r sector who prio; do
+			[ "$sector" -lt 2048 ] && echo "a $who $prio" || echo "b $who $prio"
+		done | sort | uniq -c | sed -E 's/^ *([0-9]+) (.*)/\2 x\1/' | paste -sd ';' | sed 's/;/; /g')
+	want="a iou-sqp be,0,1 x256; b iou-sqp be,0,6 x256"
+	if [ "$seen" = "$want" ]; then
+		ok "compat-ioprio-sqpoll-shared: $seen"
+	else
+		not_ok "compat-ioprio-sqpoll-shared: the loop device saw '$seen', want '$want' ($(grep -m1 -E 'uringbpf: [^a-z]|fio: ' "$UB_SCRATCH/ioprio.log"))"
+	fi
 fi
 finish

@@ -283,11 +283,13 @@ static int check_ranges(struct thread_data *td, struct ub_options *o)
 		ub_err(td, "chain_len=%d: out of range; use 0 (no chain) to 4096", o->chain_len);
 		return 1;
 	}
-	if (o->md_per_io_size < 0 || o->apptag < 0 || o->apptag_mask < 0) {
-		ub_err(td, "%s=%d: out of range", o->md_per_io_size < 0 ? "md_per_io_size" :
-		       o->apptag < 0 ? "apptag" : "apptag_mask",
-		       o->md_per_io_size < 0 ? o->md_per_io_size :
-		       o->apptag < 0 ? o->apptag : o->apptag_mask);
+	if (o->md_per_io_size < 0) {
+		ub_err(td, "md_per_io_size=%d: out of range; a size is 0 or more", o->md_per_io_size);
+		return 1;
+	}
+	if (o->apptag < 0 || o->apptag_mask < 0) {
+		ub_err(td, "%s=%d: out of range; use 0 to 0xffff", o->apptag < 0 ? "apptag" :
+		       "apptag_mask", o->apptag < 0 ? o->apptag : o->apptag_mask);
 		return 1;
 	}
 	for (i = 0; i < CMDPRIO_RWDIR_CNT; i++) {

@@ -89,6 +89,9 @@ expect_refusal err-pi-chk "uringbpf: pi_chk=GUARD,REFTAG: uringbpf does not impl
 expect_refusal err-apptag "uringbpf: apptag=0x10: uringbpf does not implement NVMe protection information; use ioengine=io_uring_cmd for it" --passthru=1 --apptag=0x10
 expect_refusal err-apptag-mask "uringbpf: apptag_mask=0xff: uringbpf does not implement NVMe protection information; use ioengine=io_uring_cmd for it" --apptag_mask=0xff
 expect_refusal err-cmd-type "fio: failed parsing cmd_type=scsi" --cmd_type=scsi
+expect_refusal err-apptag-negative "uringbpf: apptag=-1: out of range; use 0 to 0xffff" --apptag=-1
+expect_refusal err-apptag-large "apptag: max value out of range: 65536 (65535 max)" --apptag=0x10000
+expect_refusal err-md-per-io-negative "uringbpf: md_per_io_size=-8: out of range; a size is 0 or more" --md_per_io_size=-8
 expect_refusal err-passthru-nowait "uringbpf: nowait cannot be used with passthru=1: NVMe commands take no RWF flags, one buffer each and no I/O priority; drop it" --passthru=1 --nowait=1
 expect_refusal err-passthru-cmdprio "uringbpf: cmdprio_percentage/cmdprio_bssplit cannot be used with passthru=1: NVMe commands take no RWF flags, one buffer each and no I/O priority; drop it" --passthru --cmdprio_percentage=10
 expect_refusal err-chain-nowait "uringbpf: nowait cannot be used with chain_len=8: chained reads are prepared by the chain code, which does not apply it" --chain_len=8 --nowait=1

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/nvme_ioctl.h>
 
 #include "ioengine/engine_features.h"
@@ -232,8 +233,16 @@ int ub_feat_open_file(struct thread_data *td, struct fio_file *f)
 	struct ub_data *ud = td->io_ops_data;
 	int fd;
 
-	if (!o->passthru)
-		return generic_open_file(td, f);
+	if (!o->passthru) {
+		if (generic_open_file(td, f))
+			return 1;
+		if (ub_options_check_file(td, o, f)) {
+			close(f->fd);
+			f->fd = -1;
+			return 1;
+		}
+		return 0;
+	}
 	if (!ud || !ud->feat || !ud->feat->ns) {
 		ub_err(td, "passthru=1: %s opened before the engine identified it", f->file_name);
 		return 1;

@@ -11,9 +11,12 @@
  * dependency between options: ub_options_check() does those at ->init, one
  * "uringbpf:" line each, quoting the value the user typed.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "ioengine/engine.h"
@@ -438,6 +441,36 @@ static int check_dependencies(struct thread_data *td, struct ub_options *o)
 int ub_options_check(struct thread_data *td, struct ub_options *o)
 {
 	return check_flags(td, o) || check_ranges(td, o) || check_dependencies(td, o);
+}
+
+/*
+ * uncached=1 on a file system without RWF_DONTCACHE (tmpfs; kernels before
+ * 6.14) fails every I/O with EOPNOTSUPP, and fio's engine finds out at the
+ * first one.  The kernel checks the flag before it looks at the offset, so
+ * a one-byte read tells at open time, even of an empty file.  A read of our
+ * own (fio may hold the file write-only), so it cannot disturb fio's fd.
+ */
+int ub_options_check_file(struct thread_data *td, struct ub_options *o, struct fio_file *f)
+{
+	char byte;
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	int fd, ret;
+
+	if (!o->uncached || td->o.odirect)
+		return 0;
+	fd = open(f->file_name, O_RDONLY);
+	if (fd < 0)
+		return 0;	/* nothing to learn here: the job's own I/O will say */
+	ret = preadv2(fd, &iov, 1, 0, RWF_DONTCACHE);
+	close(fd);
+	if (ret < 0 && errno == EOPNOTSUPP) {
+		ub_err(td, "uncached=%d: %s is on a file system without RWF_DONTCACHE (it needs "
+		       "Linux 6.14 and e.g. ext4, xfs or btrfs; not tmpfs); use uncached=0",
+		       o->uncached, f->file_name);
+		td_verror(td, EOPNOTSUPP, "uncached");
+		return 1;
+	}
+	return 0;
 }
 
 /* fio's nonvectored=-1: READ/WRITE when the kernel has them, else READV/WRITEV. */

@@ -17,6 +17,9 @@ extern struct fio_option ub_option_table[];
  */
 int ub_options_check(struct thread_data *td, struct ub_options *o);
 
+/* ->open_file: refuse an option the file's file system cannot honour (uncached). */
+int ub_options_check_file(struct thread_data *td, struct ub_options *o, struct fio_file *f);
+
 /*
  * After the check: resolve nonvectored=-1, and fill ud's per-I/O option
  * state (RWF flags, force_async, cmdprio) that prep applies to each SQE.

@@ -65,6 +65,7 @@ expect_refusal err-bool-negative "uringbpf: nowait=-1: an on/off option; use now
 expect_refusal err-nonvectored-below "nonvectored: min value out of range: -2 (-1 min)" --nonvectored=-2
 expect_refusal err-nonvectored-fixedbufs "uringbpf: nonvectored=0 cannot be combined with fixedbufs=1 (registered buffers are always READ_FIXED/WRITE_FIXED); drop one of them" --nonvectored=0 --fixedbufs
 expect_refusal err-uncached-direct "uringbpf: uncached=1 has no effect with direct=1 (O_DIRECT bypasses the page cache already); drop one of them" --uncached=1 --direct=1
+expect_refusal err-uncached-tmpfs "uringbpf: uncached=1: $shm/u is on a file system without RWF_DONTCACHE (it needs Linux 6.14 and e.g. ext4, xfs or btrfs; not tmpfs); use uncached=0" --filename="$shm/u" --uncached=1
 expect_refusal err-uncached-two "uncached: max value out of range: 2 (1 max)" --uncached=2
 expect_refusal err-uncached-negative "uringbpf: uncached=-1: out of range; use uncached=1 or uncached=0" --uncached=-1
 expect_refusal err-force-async-negative "uringbpf: force_async=-2: out of range; use 0 (never) or N>=1 (every Nth SQE)" --force_async=-2

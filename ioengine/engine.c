@@ -283,9 +283,10 @@ static void ub_prep_rw(struct thread_data *td, struct ub_options *o,
 		sqe->flags |= IOSQE_FIXED_FILE;
 	sqe->rw_flags |= ud->rw_flags;
 	/*
-	 * The job's prio/prioclass (or cmdprio's pick) go in every SQE: with
-	 * SQPOLL the SQ thread issues the I/O and does not inherit the job's
-	 * ioprio_set(), so without this the block layer never sees it.
+	 * The job's prio/prioclass (or cmdprio's pick) go in every SQE, as in
+	 * fio's engine: with SQPOLL the SQ thread issues the I/O with its own
+	 * priority, taken from whichever job created it (sqpoll_shared: maybe
+	 * another job), so the job's ioprio_set() alone does not reach the I/O.
 	 */
 	if (ud->cmdprio.mode != CMDPRIO_MODE_NONE)
 		fio_cmdprio_set_ioprio(td, &ud->cmdprio, io_u);

@@ -83,6 +83,7 @@ static void ub_free(struct ub_data *ud)
 	free(ud->iovecs);
 	free(ud->io_us);
 	free(ud->fds);
+	ub_options_cleanup(ud);
 	ub_feat_free(ud);
 	free(ud);
 }
@@ -94,6 +95,8 @@ static int ub_init(struct thread_data *td)
 	struct ub_data *ud;
 
 	if (!fio_matches_build())
+		return 1;
+	if (ub_options_check(td, o))
 		return 1;
 	if (td_trim(td)) {
 		ub_err(td, "rw=trim/trimwrite is not supported; use ioengine=io_uring for trims");
@@ -137,6 +140,8 @@ static int ub_init(struct thread_data *td)
 		return 1;
 	}
 	td->io_ops_data = ud;
+	if (ub_options_setup(td, o, ud))
+		return 1;
 	if (ub_feat_init(td, o, ud))
 		return 1;
 	if (ub_chain_init(td, ud))
@@ -297,6 +302,16 @@ static void ub_prep_rw(struct thread_data *td, struct ub_options *o,
 	}
 	if (ud->files_registered)
 		sqe->flags |= IOSQE_FIXED_FILE;
+	sqe->rw_flags |= ud->rw_flags;
+	/*
+	 * The job's prio/prioclass (or cmdprio's pick) go in every SQE, as in
+	 * fio's engine: with SQPOLL the SQ thread issues the I/O with its own
+	 * priority, taken from whichever job created it (sqpoll_shared: maybe
+	 * another job), so the job's ioprio_set() alone does not reach the I/O.
+	 */
+	if (ud->cmdprio.mode != CMDPRIO_MODE_NONE)
+		fio_cmdprio_set_ioprio(td, &ud->cmdprio, io_u);
+	sqe->ioprio = io_u->ioprio;
 }
 
 /*
@@ -354,6 +369,10 @@ ub_ring_queue(struct thread_data *td, struct io_u *io_u, const bool passthru)
 		ub_prep_rw(td, o, sqe, io_u);
 	else
 		ub_prep_sync(td, ud, sqe, io_u);
+	if (ud->force_async && ++ud->prepped == ud->force_async) {
+		ud->prepped = 0;
+		sqe->flags |= IOSQE_ASYNC;
+	}
 	io_uring_sqe_set_data(sqe, io_u);
 	ud->pending[ud->nr_pending++] = io_u;
 	return FIO_Q_QUEUED;

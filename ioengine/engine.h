@@ -12,32 +12,57 @@
 #include <liburing.h>
 
 #include "fio.h"
+#include "engines/cmdprio.h"
 #include "ioengine/ring_setup.h"
 
-/* Options, in fio's table layout: the first member is fio's pointer slot. */
+/*
+ * Options, in fio's table layout: the first member is fio's pointer slot.
+ * Integer options fio cannot bound below (its minval 0 means "no minimum")
+ * are plain int, so a negative value typed by the user arrives intact and
+ * ub_options_check() can quote it.
+ */
 struct ub_options {
 	struct thread_data *td;
 	unsigned int hipri;
 	unsigned int hybrid_iopoll;
 	unsigned int sqthread_poll;
-	unsigned int sqthread_poll_cpu;
+	int sqthread_poll_cpu;
 	unsigned int sqthread_poll_cpu_set;
-	unsigned int sqpoll_idle;
-	unsigned int sqpoll_spin_us;	/* SQPOLL: spin this long on the CQ, then sleep in the kernel */
+	unsigned int sqthread_poll_cpu_tail;	/* see ub_sqpoll_cpu_cb() */
+	int sqpoll_idle;
+	int sqpoll_spin_us;		/* SQPOLL: spin this long on the CQ, then sleep in the kernel */
 	unsigned int sqpoll_shared;
 	unsigned int fixedbufs;
 	unsigned int registerfiles;
 	unsigned int register_ring_fd;
-	unsigned int nonvectored;
+	int nonvectored;		/* -1: probe (fio's default), resolved in ->init */
+	int uncached;			/* RWF_DONTCACHE on buffered I/O */
+	unsigned int nowait;		/* RWF_NOWAIT */
+	int force_async;		/* IOSQE_ASYNC on every Nth SQE */
+	struct cmdprio_options cmdprio_options;
+	unsigned int cmd_type;		/* UB_CMD_NVME: fio's io_uring_cmd cmd_type */
+	unsigned int readfua;		/* passthru=1: FUA on reads */
+	unsigned int writefua;		/* passthru=1: FUA on writes */
+	unsigned int write_mode;	/* UB_WMODE_*: refused unless "write" */
+	unsigned int verify_mode;	/* UB_VMODE_*: refused unless "read" */
+	unsigned int deac;
+	int md_per_io_size;
+	unsigned int pi_act;
+	char *pi_chk;
+	int apptag;
+	int apptag_mask;
 	unsigned int defer_taskrun;	/* UB_DEFER_* */
 	unsigned int restrict_ring;	/* restrict=1 */
 	unsigned int bpf_filter;
 	unsigned int passthru;
 	unsigned int bpf_chain;
-	unsigned int chain_len;
+	int chain_len;
 	char *bpf_chain_obj;		/* bpf_chain=1: load this object, not the built-in one */
 };
 
+enum { UB_CMD_NVME = 1 };
+enum { UB_WMODE_WRITE = 1, UB_WMODE_UNCOR, UB_WMODE_ZEROES, UB_WMODE_VERIFY };
+enum { UB_VMODE_READ = 1, UB_VMODE_COMPARE };
 enum { UB_DEFER_AUTO = 0, UB_DEFER_OFF = 1, UB_DEFER_ON = 2 };
 
 /*
@@ -86,6 +111,11 @@ struct ub_data {
 	const struct ub_backend *be;	/* set in ->init, never NULL after it */
 	struct ub_chain *chain;		/* chain_len>0: ioengine/bpf_chain.c */
 	struct ub_features *feat;	/* restrict/bpf_filter/sqpoll_shared/passthru: engine_features.c */
+	/* Per-I/O option flags, applied in prep (see ub_options_*). */
+	int rw_flags;			/* RWF_* for every read and write SQE */
+	unsigned int force_async;	/* IOSQE_ASYNC on every Nth SQE, 0 never */
+	unsigned int prepped;		/* SQEs since the last forced IOSQE_ASYNC */
+	struct cmdprio cmdprio;		/* cmdprio_percentage / cmdprio_bssplit */
 	char flags_str[160];
 };
 

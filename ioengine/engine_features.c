@@ -6,8 +6,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <linux/nvme_ioctl.h>
 
 #include "ioengine/engine_features.h"
+#include "ioengine/engine_options.h"
 #include "ioengine/target_probe.h"
 
 /* fio's VERIFY_NONE: verify.h itself needs fio's internal build (FIO_INTERNAL). */
@@ -255,8 +258,16 @@ int ub_feat_open_file(struct thread_data *td, struct fio_file *f)
 	struct ub_data *ud = td->io_ops_data;
 	int fd;
 
-	if (!o->passthru)
-		return generic_open_file(td, f);
+	if (!o->passthru) {
+		if (generic_open_file(td, f))
+			return 1;
+		if (ub_options_check_file(td, o, f)) {
+			close(f->fd);
+			f->fd = -1;
+			return 1;
+		}
+		return 0;
+	}
 	if (!ud || !ud->feat || !ud->feat->ns) {
 		ub_err(td, "passthru=1: %s opened before the engine identified it", f->file_name);
 		return 1;
@@ -282,7 +293,13 @@ int ub_feat_get_file_size(struct thread_data *td, struct fio_file *f)
 		return generic_get_file_size(td, f);
 	if (fio_file_size_known(f))
 		return 0;
-	/* Runs before ->init too (fio sizes files in its main process). */
+	/*
+	 * Runs before ->init too (fio sizes files in its main process): check
+	 * the options first, so a bad one is named even where the target is
+	 * no NVMe namespace (->init checks them again; they pass silently).
+	 */
+	if (ub_options_check(td, o))
+		return 1;
 	if (ub_passthru_map_path(f->file_name, ng, sizeof(ng), err, sizeof(err)) ||
 	    ub_passthru_identify(ng, &ns, err, sizeof(err))) {
 		ub_err(td, "%s", err);
@@ -318,11 +335,14 @@ void ub_feat_prep_passthru(struct thread_data *td, struct ub_data *ud,
 	const struct ub_nvme_ns *ns = &ud->feat->ns[f->fileno];
 	int fd = ud->files_registered ? (int)f->engine_pos : f->fd;
 
-	if (io_u->ddir == DDIR_READ || io_u->ddir == DDIR_WRITE)
+	if (io_u->ddir == DDIR_READ || io_u->ddir == DDIR_WRITE) {
 		ub_passthru_prep_rw(sqe, ns, fd, ud->files_registered, io_u->ddir == DDIR_WRITE,
 				    io_u->xfer_buf, io_u->xfer_buflen, io_u->offset,
 				    o->fixedbufs ? (int)io_u->index : -1);
-	else
+		/* readfua/writefua: FUA is CDW12 bit 30 of NVMe Read and Write, as in fio. */
+		if (io_u->ddir == DDIR_READ ? o->readfua : o->writefua)
+			((struct nvme_uring_cmd *)sqe->cmd)->cdw12 |= 1U << 30;
+	} else
 		ub_passthru_prep_flush(sqe, ns, fd, ud->files_registered);
 }
 

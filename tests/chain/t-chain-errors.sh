@@ -70,7 +70,7 @@ refuse err-chain-obj-missing "uringbpf: bpf_chain=1: libbpf cannot open the BPF 
 # Options a chain cannot honour.
 refuse err-chain-bpf-without-len "uringbpf: bpf_chain=1 needs chain_len=N (N>=1 dependent reads per lookup) and a file written by uringbpf-mkchain" \
 	--bpf_chain=1
-refuse err-chain-obj-without-bpf "uringbpf: bpf_chain_obj= is for bpf_chain=1" \
+refuse err-chain-obj-without-bpf "uringbpf: bpf_chain_obj=$UB_BUILD/chain.bpf.o needs bpf_chain=1 (without it no BPF program is loaded); add bpf_chain=1 chain_len=N or drop bpf_chain_obj" \
 	--chain_len=8 --bpf_chain_obj="$UB_BUILD/chain.bpf.o"
 refuse err-chain-write "uringbpf: chain_len=8: a lookup is a chain of reads; use rw=read or rw=randread" \
 	--chain_len=8 --rw=randwrite

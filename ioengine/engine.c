@@ -234,6 +234,7 @@ static int ub_post_init(struct thread_data *td)
 		return 1;
 	}
 	ud->ring_ready = true;
+	ub_options_probe_ring(o, &ud->ring);
 	if (ud->ring_info.shared)
 		ub_info(td, "sqpoll_shared: %s SQ thread iou-sqp-%d, now shared by %u ring%s",
 			ud->ring_info.attached ? "attached to" : "started", ud->ring_info.sq_creator,

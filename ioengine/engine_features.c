@@ -37,7 +37,6 @@ static void job_spec(struct thread_data *td, struct ub_options *o, struct ub_res
 
 static int init_hardening(struct thread_data *td, struct ub_options *o, struct ub_data *ud)
 {
-	struct ub_restrict_spec spec;
 	const char *opt = o->restrict_ring ? "restrict=1" : "bpf_filter=1";
 
 	/* Both allow only registered files: the engine opens them up front. */
@@ -51,9 +50,7 @@ static int init_hardening(struct thread_data *td, struct ub_options *o, struct u
 		       td->o.nr_files);
 		return 1;
 	}
-	job_spec(td, o, &spec);
-	ub_restrict_set_build(&spec, &ud->feat->set);
-	/* Nothing may run before the allowlist is in. */
+	/* Nothing may run before the allowlist is in (built in ub_feat_secure_ring). */
 	ud->cfg.start_disabled = true;
 	return 0;
 }
@@ -216,11 +213,15 @@ int ub_feat_secure_ring(struct thread_data *td, struct ub_data *ud)
 {
 	struct ub_options *o = td->eo;
 	struct ub_features *feat = ud->feat;
+	struct ub_restrict_spec spec;
 	char line[256], err[UB_ERR_LEN];
 	int ret;
 
 	if (!ud->cfg.start_disabled)
 		return 0;
+	/* Built only now: nonvectored=-1 is probed on the job's own ring. */
+	job_spec(td, o, &spec);
+	ub_restrict_set_build(&spec, &feat->set);
 	if (o->bpf_filter) {
 		ret = ub_bpf_filter_probe(&ud->ring, err, sizeof(err));
 		if (!ret)

@@ -473,24 +473,28 @@ int ub_options_check_file(struct thread_data *td, struct ub_options *o, struct f
 	return 0;
 }
 
-/* fio's nonvectored=-1: READ/WRITE when the kernel has them, else READV/WRITEV. */
-static int probe_nonvectored(void)
+/*
+ * fio's nonvectored=-1: READ/WRITE when the kernel has them, else
+ * READV/WRITEV.  Asked of the job's own ring, as fio's engine does: a
+ * probe ring of its own would be one more ring than the job asked for.
+ */
+void ub_options_probe_ring(struct ub_options *o, struct io_uring *ring)
 {
-	struct io_uring_probe *p = io_uring_get_probe();
-	int ret = 0;
+	struct io_uring_probe *p;
 
+	if (o->nonvectored >= 0)
+		return;
+	o->nonvectored = 0;
+	p = io_uring_get_probe_ring(ring);
 	if (p) {
-		ret = io_uring_opcode_supported(p, IORING_OP_READ) &&
-		      io_uring_opcode_supported(p, IORING_OP_WRITE);
+		o->nonvectored = io_uring_opcode_supported(p, IORING_OP_READ) &&
+				 io_uring_opcode_supported(p, IORING_OP_WRITE);
 		io_uring_free_probe(p);
 	}
-	return ret;
 }
 
 int ub_options_setup(struct thread_data *td, struct ub_options *o, struct ub_data *ud)
 {
-	if (o->nonvectored < 0)
-		o->nonvectored = probe_nonvectored();
 	if (o->nowait)
 		ud->rw_flags |= RWF_NOWAIT;
 	/* As fio's engine: RWF_DONTCACHE is for the page cache, so buffered I/O only. */

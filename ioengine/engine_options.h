@@ -21,10 +21,13 @@ int ub_options_check(struct thread_data *td, struct ub_options *o);
 int ub_options_check_file(struct thread_data *td, struct ub_options *o, struct fio_file *f);
 
 /*
- * After the check: resolve nonvectored=-1, and fill ud's per-I/O option
- * state (RWF flags, force_async, cmdprio) that prep applies to each SQE.
+ * After the check: fill ud's per-I/O option state (RWF flags, force_async,
+ * cmdprio) that prep applies to each SQE.
  */
 int ub_options_setup(struct thread_data *td, struct ub_options *o, struct ub_data *ud);
+
+/* ->post_init, once the ring exists: resolve nonvectored=-1 on it. */
+void ub_options_probe_ring(struct ub_options *o, struct io_uring *ring);
 
 /* From ub_free: what ub_options_setup allocated (cmdprio_bssplit tables). */
 void ub_options_cleanup(struct ub_data *ud);

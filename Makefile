@@ -52,7 +52,7 @@ check: build-all $(TEST_PROGS) install
 
 check-asan:
 	$(MAKE) B=$(TOP)/build-asan SAN=1 build-all asan-test-progs
-	UB_TOP=$(TOP) UB_BUILD=$(TOP)/build-asan UB_FIO_SRC=$(FIO_SRC) UB_ASAN=1 UB_NO_LAB=1 tests/run.sh $(TESTS)
+	UB_TOP=$(TOP) UB_BUILD=$(TOP)/build-asan UB_FIO_SRC=$(FIO_SRC) UB_ASAN=1 tests/run.sh $(TESTS)
 
 asan-test-progs: $(TEST_PROGS)
 .PHONY: asan-test-progs

@@ -9,6 +9,10 @@
 # Without clang's fuzzer runtime (libclang-rt-19-dev) it skips, except under
 # CI (CI=true), where that is a failure.
 source "$UB_TOP/tests/lib.sh"
+# The fuzzer is always built with ASan+UBSan: the check-asan pass would only
+# run the same thing twice.
+[ -z "${UB_ASAN:-}" ] ||
+	skip_all fuzz-import 1 "runs in make check (the fuzzer is an ASan+UBSan build itself)"
 ub_scratch_init
 tmp=$UB_SCRATCH
 min_runs=${UB_FUZZ_MIN_RUNS:-200000}

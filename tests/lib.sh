@@ -68,7 +68,7 @@ fi
 UB_SAN_RE='ERROR: (Address|Leak|Thread|Memory)Sanitizer|runtime error: |^SUMMARY: (Address|Leak|Undefined)'
 ub_san_report() {
 	grep -qE "$UB_SAN_RE" "$1" 2>/dev/null || return 1
-	not_ok "${2:-sanitizer}: $(grep -m 1 -E "$UB_SAN_RE" "$1" | cut -c1-200) ($(grep -m 1 -E '^ +#[0-9]+ .* in [^ ]+ /' "$1" | sed 's/.* in //' | cut -c1-160); report: test-logs/sanitizer/$(basename "$0" .sh)-$(basename "$1"))"
+	not_ok "${2:-sanitizer}: $(grep -m 1 -E "$UB_SAN_RE" "$1" | cut -c1-200) ($(grep -E '^ +#[0-9]+ 0x[0-9a-f]+ in ' "$1" | grep -v -m 1 'libsanitizer' | sed 's/.* in //' | cut -c1-160); report: test-logs/sanitizer/$(basename "$0" .sh)-$(basename "$1"))"
 }
 
 # ub_run_clean NAME LOG CMD...: run CMD with stdout+stderr in LOG; its exit

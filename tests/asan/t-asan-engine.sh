@@ -41,10 +41,15 @@ if [ "$rc" = 0 ] && grep -q 'AddressSanitizer exit stats' "$UB_SCRATCH/run.log" 
 else
 	not_ok "asan-engine-runtime: rc=$rc: $(grep -m 2 -E 'ERROR|uringbpf|fio:' "$UB_SCRATCH/run.log" | tr '\n' ' ')"
 fi
-case ":$ASAN_OPTIONS:" in
-*:detect_leaks=1:*) ok "asan-engine-leaks: detect_leaks=1 for fio and the engine" ;;
-*) not_ok "asan-engine-leaks: ASAN_OPTIONS=$ASAN_OPTIONS" ;;
-esac
+# Leaks: on, and checked in forked jobs too, which end with _exit() and would
+# skip the check at exit (ioengine/leak_check.h runs it at engine cleanup).
+if [[ ":$ASAN_OPTIONS:" != *:detect_leaks=1:* ]]; then
+	not_ok "asan-engine-leaks: ASAN_OPTIONS=$ASAN_OPTIONS"
+elif ! nm -D "$UB_ENGINE" | grep -q ' U __lsan_do_recoverable_leak_check'; then
+	not_ok "asan-engine-leaks: $UB_ENGINE does not run a leak check at cleanup (ioengine/leak_check.h)"
+else
+	ok "asan-engine-leaks: detect_leaks=1, and the engine checks for leaks at cleanup (forked jobs too)"
+fi
 
 # 4. The gate itself: a sanitized program that overflows the heap and exits
 # with an "expected" status still fails the test that ran it.

@@ -6,6 +6,7 @@
 #   make demo       the main job: seed-table sweep on the default target -> SQLite + graph
 #   make install    engine into $(FIO_PREFIX)/lib/fio, tools into $(PREFIX)/bin
 #   make lab        boot the QEMU kernel lab and run the lab tests
+#   make fuzz FUZZ_SECS=N   fuzz the results-DB importer for N seconds (default 600)
 #   make bench      our engine vs fio io_uring, libaio and t/io_uring
 # A fresh clone needs no preparation: config-host.mak is made on demand by
 # scripts/install-deps.sh and ./configure.
@@ -35,7 +36,7 @@ UB_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -I$(TOP) $(EXTRA_CFLAGS)
 
 ALL_TARGETS :=
 TEST_PROGS :=
-.PHONY: all check check-asan demo install uninstall lab bench clean distclean help
+.PHONY: all check check-asan fuzz demo install uninstall lab bench clean distclean help
 
 all: build-all
 
@@ -52,7 +53,13 @@ check: build-all $(TEST_PROGS) install
 
 check-asan:
 	$(MAKE) B=$(TOP)/build-asan SAN=1 build-all asan-test-progs
-	UB_TOP=$(TOP) UB_BUILD=$(TOP)/build-asan UB_FIO_SRC=$(FIO_SRC) UB_ASAN=1 UB_NO_LAB=1 tests/run.sh $(TESTS)
+	UB_TOP=$(TOP) UB_BUILD=$(TOP)/build-asan UB_FIO_SRC=$(FIO_SRC) UB_ASAN=1 tests/run.sh $(TESTS)
+
+# A long fuzzing run of the importer (CI runs the short one in make check:
+# tests/results-db/t-db-fuzz.sh, at least 200k inputs).
+FUZZ_SECS ?= 600
+fuzz:
+	UB_TOP=$(TOP) UB_BUILD=$(B) UB_FUZZ_SECS=$(FUZZ_SECS) UB_TEST_TIMEOUT=$$(($(FUZZ_SECS) + 300)) tests/run.sh t-db-fuzz
 
 asan-test-progs: $(TEST_PROGS)
 .PHONY: asan-test-progs
@@ -76,4 +83,4 @@ distclean: clean
 	rm -rf config-host.mak config-host.h .deps
 
 help:
-	@sed -n '2,11p' Makefile
+	@sed -n '2,12p' Makefile

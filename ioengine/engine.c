@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "config-host.h"	/* ours: UB_FIO_VERSION_STRING */
+#include "ioengine/leak_check.h"
 #include "ioengine/bpf_chain.h"
 #include "ioengine/engine.h"
 #include "ioengine/engine_features.h"
@@ -842,6 +843,7 @@ static void ub_cleanup(struct thread_data *td)
 	}
 	ub_free(ud);
 	td->io_ops_data = NULL;
+	ub_leak_check();
 }
 
 /* The only exported symbol: fio looks it up by this name after dlopen(). */

@@ -250,6 +250,16 @@ int ub_feat_secure_ring(struct thread_data *td, struct ub_data *ud)
 		td_verror(td, -ret, "io_uring_enable_rings");
 		return 1;
 	}
+	/* Not self-reported: the kernel must refuse a forbidden SQE here. */
+	if (o->restrict_ring || o->bpf_filter) {
+		ret = ub_restrict_verify(&ud->ring, ferr, sizeof(ferr));
+		if (ret) {
+			ub_err(td, "%s: %s", o->restrict_ring ? "restrict=1" : "bpf_filter=1", ferr);
+			td_verror(td, -ret, "restrict");
+			return 1;
+		}
+		ub_info(td, "restrictions verified: a NOP the allowlist forbids completed with -EACCES");
+	}
 	return 0;
 }
 

@@ -113,6 +113,44 @@ int ub_restrict_enable(struct io_uring *ring, char *err, size_t errlen)
 	return ret;
 }
 
+int ub_restrict_verify(struct io_uring *ring, char *err, size_t errlen)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	struct io_uring_cqe *cqe;
+	uint64_t data;
+	int ret, res;
+
+	if (!sqe) {
+		snprintf(err, errlen, "verifying the allowlist: no free SQE on a new ring");
+		return -EBUSY;
+	}
+	/* NOP: never on an allowlist, and harmless should the kernel run it. */
+	io_uring_prep_nop(sqe);
+	io_uring_sqe_set_data64(sqe, UB_RESTRICT_VERIFY_DATA);
+	ret = io_uring_submit_and_wait(ring, 1);
+	if (ret >= 0)
+		ret = io_uring_wait_cqe(ring, &cqe);
+	if (ret < 0) {
+		snprintf(err, errlen, "verifying the allowlist: submitting a NOP failed: %s",
+			 strerror(-ret));
+		return ret;
+	}
+	res = cqe->res;
+	data = io_uring_cqe_get_data64(cqe);
+	io_uring_cqe_seen(ring, cqe);
+	if (data != UB_RESTRICT_VERIFY_DATA) {
+		snprintf(err, errlen, "verifying the allowlist: a completion with user_data 0x%llx"
+			 " came before the NOP's", (unsigned long long)data);
+		return -EPROTO;
+	}
+	if (res == -EACCES)
+		return 0;
+	snprintf(err, errlen, "the kernel %s a NOP that the allowlist forbids (result %d, want"
+		 " -EACCES): this ring is not restricted, so the job does not run",
+		 res >= 0 ? "ran" : "answered", res);
+	return -EPERM;
+}
+
 static const char *const sqe_op_names[] = {
 	[IORING_OP_NOP] = "NOP",
 	[IORING_OP_READV] = "READV",

@@ -58,6 +58,16 @@ int ub_restrict_install(struct io_uring *ring, const struct ub_restrict_set *set
 /* IORING_REGISTER_ENABLE_RINGS: from here on the restrictions hold. */
 int ub_restrict_enable(struct io_uring *ring, char *err, size_t errlen);
 
+/*
+ * The proof, on the enabled ring itself, that its allowlist holds: one NOP
+ * (on no allowlist) is submitted and must complete with -EACCES.  0 when it
+ * did; -EPERM when the kernel ran it (err says so); another negative errno
+ * when the proof could not be made.  Call it before any I/O is queued: it
+ * waits for its own completion.
+ */
+#define UB_RESTRICT_VERIFY_DATA 0x7562726573747221ULL	/* "ubrestr!" */
+int ub_restrict_verify(struct io_uring *ring, char *err, size_t errlen);
+
 /* "sqe ops READ_FIXED,WRITE_FIXED; required flags FIXED_FILE; register ops none" */
 const char *ub_restrict_describe(const struct ub_restrict_set *set, char *buf, size_t len);
 

@@ -26,9 +26,11 @@ for arg in "$@"; do
 	esac
 done
 
-APT_PACKAGES="build-essential pkg-config clang-19 llvm-19 libelf-dev zlib1g-dev
+# libclang-rt-19-dev: clang-19's libFuzzer and sanitizer runtimes (make fuzz).
+# file: scripts/lab tells static busybox and ELF files apart with it.
+APT_PACKAGES="build-essential pkg-config clang-19 llvm-19 libclang-rt-19-dev libelf-dev zlib1g-dev
 libsqlite3-dev sqlite3 gnuplot-nox libnvme-dev libaio-dev
-qemu-system-x86 busybox-static cpio xz-utils e2fsprogs valgrind strace"
+qemu-system-x86 busybox-static cpio xz-utils file e2fsprogs valgrind strace"
 
 log() { echo "install-deps: $*"; }
 

@@ -6,10 +6,21 @@ source "$UB_TOP/tests/lib.sh"
 ub_scratch_init /tmp
 shm=$(ub_tmpdir /dev/shm); ub_at_exit "rm -rf '$shm'"
 
-ub_loopdev 512M || { not_ok "verify-setup: cannot create a loop device"; finish; }
+# Every setup step must work: a failed one is "not ok" naming it, never a
+# run on some other target (a second loop device that fails would leave
+# UB_LOOP at the first, a failed mount would leave ext4/ on /tmp).
+setup_fail() { not_ok "verify-setup: $*"; finish; }
+ub_loopdev 512M || setup_fail "cannot create the ext4 loop device (losetup: $(losetup -f 2>&1))"
 loop=$UB_LOOP
-ub_loopdev 256M; rawloop=$UB_LOOP
-mkfs.ext4 -q -F "$loop" && mkdir -p "$UB_SCRATCH/ext4" && mount "$loop" "$UB_SCRATCH/ext4"
+ub_loopdev 256M || setup_fail "cannot create the raw loop device (losetup: $(losetup -f 2>&1))"
+rawloop=$UB_LOOP
+[ "$rawloop" != "$loop" ] && [ -b "$rawloop" ] || setup_fail "the raw loop device '$rawloop' is not a second block device"
+mkfs.ext4 -q -F "$loop" >"$UB_SCRATCH/mkfs.log" 2>&1 || setup_fail "mkfs.ext4 $loop: $(tail -n 1 "$UB_SCRATCH/mkfs.log")"
+mkdir -p "$UB_SCRATCH/ext4" || setup_fail "mkdir $UB_SCRATCH/ext4"
+mount "$loop" "$UB_SCRATCH/ext4" 2>"$UB_SCRATCH/mount.log" || setup_fail "mount $loop: $(tail -n 1 "$UB_SCRATCH/mount.log")"
+[ "$(findmnt -n -o SOURCE,FSTYPE --target "$UB_SCRATCH/ext4")" = "$loop ext4" ] ||
+	setup_fail "$UB_SCRATCH/ext4 is not the ext4 on $loop: $(findmnt -n -o SOURCE,FSTYPE --target "$UB_SCRATCH/ext4")"
+ok "verify-setup: ext4 on $loop, raw $rawloop"
 
 modes=(
 	"interrupt:"

@@ -118,6 +118,27 @@ static void note_empty_register_allowlist(struct rt_env *e)
 	e->ring_ok = false;
 }
 
+/*
+ * The engine's in-job proof (ub_restrict_verify) tells a restricted ring
+ * from one that is not: on a ring enabled without an allowlist the NOP runs,
+ * and the proof must refuse with -EPERM.
+ */
+static void check_verify_refuses_unrestricted(struct rt_env *e)
+{
+	char err[256] = "";
+	int ret;
+
+	if (rt_ring_create(e))
+		return;
+	ret = ub_restrict_enable(&e->ring, err, sizeof(err));
+	if (!ret)
+		ret = ub_restrict_verify(&e->ring, err, sizeof(err));
+	rt_result(e, ret == -EPERM && strstr(err, "the kernel ran a NOP"), "verify-refuses-unrestricted",
+		  "ub_restrict_verify on an unrestricted ring returned %d (%s), want -EPERM", ret, err);
+	io_uring_queue_exit(&e->ring);
+	e->ring_ok = false;
+}
+
 static int one_mode(const char *mode, const char *dev)
 {
 	struct ub_restrict_spec spec = { .read = true };
@@ -148,8 +169,14 @@ static int one_mode(const char *mode, const char *dev)
 	ret = ub_restrict_enable(&e.ring, err, sizeof(err));
 	rt_result(&e, ret == 0, "enable", "%s", err);
 	if (ret == 0) {
+		ret = ub_restrict_verify(&e.ring, err, sizeof(err));
+		rt_result(&e, ret == 0, "verify", "ub_restrict_verify on the restricted ring: %d: %s",
+			  ret, err);
 		rt_check_sqes(&e, false);
 		check_register_ops(&e);
+		io_uring_queue_exit(&e.ring);
+		e.ring_ok = false;
+		check_verify_refuses_unrestricted(&e);
 	}
 	rt_env_exit(&e);
 	return e.failures;

@@ -1,19 +1,26 @@
 #!/bin/bash
 # scripts/sweep --lab (what `scripts/demo --lab` runs): the plan runs in the
 # kernel lab guest on its emulated NVMe, where IOPOLL works; the results come
-# back and are imported here with the guest's kernel.  Skips like tests/lab:
-# without QEMU, with UB_NO_LAB set, or when the lab kernel can't be downloaded.
+# back and are imported here with the guest's kernel.  Like tests/lab: under
+# CI (CI=true) a lab that cannot run is a failure naming the cause; a local
+# run skips loudly (the skip stands for the 7 checks below).  Under check-asan
+# it skips: t-lab runs the lab's ASan pass, this one runs in make check.
 source "$UB_TOP/tests/lib.sh"
 source "$UB_TOP/tests/sweep/sweep-lib.sh"
-[ -z "${UB_NO_LAB:-}" ] || { skip "sweep-lab: UB_NO_LAB is set"; exit 0; }
-[ -x "$UB_TOP/scripts/lab" ] || { skip "sweep-lab: no scripts/lab"; exit 0; }
+[ -z "${UB_ASAN:-}" ] || skip_all sweep-lab 7 "the lab sweep runs in make check (t-lab runs the ASan lab pass)"
+cannot_run() {
+	if ub_ci; then not_ok "sweep-lab: $1 (CI=true: the lab must run)"; finish; fi
+	skip_all sweep-lab 7 "LAB NOT RUN: $1"
+}
+[ -z "${UB_NO_LAB:-}" ] || cannot_run "UB_NO_LAB is set"
+[ -x "$UB_TOP/scripts/lab" ] || cannot_run "no scripts/lab"
 qemu=${UB_QEMU:-$(command -v qemu-system-x86_64 || true)}
-[ -n "$qemu" ] && [ -x "$qemu" ] || { skip "sweep-lab: qemu-system-x86_64 is not installed"; exit 0; }
+[ -n "$qemu" ] && [ -x "$qemu" ] || cannot_run "qemu-system-x86_64 is not installed (scripts/install-deps.sh installs qemu-system-x86)"
 sweep_require sweep-lab
 fetch_log=$("$UB_TOP/scripts/lab" fetch 2>&1)
 case $? in
 0) ;;
-69) skip "sweep-lab: cannot download the lab kernel: $(tail -n 1 <<<"$fetch_log")"; exit 0 ;;
+69) cannot_run "cannot download the lab kernel: $(tail -n 1 <<<"$fetch_log")" ;;
 *) not_ok "sweep-lab: scripts/lab fetch failed: $(tail -n 1 <<<"$fetch_log")"; finish ;;
 esac
 ub_scratch_init

@@ -249,10 +249,21 @@ lab_run_tests() {
 		limit=$(sed -n 's/^# lab-timeout:[[:space:]]*\([0-9]*\).*/\1/p' "/lab/tests/lab/guest/$t" | head -n 1)
 		limit=${limit:-${LAB_TEST_TIMEOUT:-150}}
 		t0=$(date +%s)
+		k0=$(dmesg | wc -l)
 		LAB_TEST=$name timeout "$limit" sh "/lab/tests/lab/guest/$t" >"/out/$name.log" 2>&1 </dev/null
 		rc=$?
 		secs=$(( $(date +%s) - t0 ))
 		grep -E '^(ok|not ok|skip|#) ' "/out/$name.log"
+		# The kernel's messages while this test ran: a WARN_ON, BUG, oops
+		# or sanitizer report is this test's failure, whatever it printed.
+		dmesg | sed -n "$((k0 + 1)),\$p" >"/out/$name.dmesg"
+		if [ -n "${LAB_KLOG_BAD:-}" ] && grep -qE "$LAB_KLOG_BAD" "/out/$name.dmesg"; then
+			echo "not ok $name-kernel-log: $(grep -m 1 -E "$LAB_KLOG_BAD" "/out/$name.dmesg") (log: $name.dmesg)"
+		fi
+		# A sanitizer report in anything the test left (fio logs under
+		# the ASan engine) fails it, even where the test accepted the exit.
+		san=$(grep -rlE 'ERROR: (Address|Leak)Sanitizer|runtime error: ' "/out/$name.log" "/out/$name" 2>/dev/null | head -n 1)
+		[ -z "$san" ] || echo "not ok $name-sanitizer: $(grep -m 1 -hE 'ERROR: (Address|Leak)Sanitizer|runtime error: ' "$san") (in ${san#/out/})"
 		if [ "$secs" -ge "$limit" ]; then
 			echo "not ok $name: timed out after ${limit}s (log: $name.log)"
 		elif ! grep -qE '^(ok|not ok|skip) ' "/out/$name.log"; then

@@ -252,9 +252,9 @@ int ub_feat_secure_ring(struct thread_data *td, struct ub_data *ud)
 	}
 	/* Not self-reported: the kernel must refuse a forbidden SQE here. */
 	if (o->restrict_ring || o->bpf_filter) {
-		ret = ub_restrict_verify(&ud->ring, ferr, sizeof(ferr));
+		ret = ub_restrict_verify(&ud->ring, err, sizeof(err));
 		if (ret) {
-			ub_err(td, "%s: %s", o->restrict_ring ? "restrict=1" : "bpf_filter=1", ferr);
+			ub_err(td, "%s: %s", o->restrict_ring ? "restrict=1" : "bpf_filter=1", err);
 			td_verror(td, -ret, "restrict");
 			return 1;
 		}

@@ -12,6 +12,7 @@
 #include <liburing.h>
 
 #include "fio.h"
+#include "ioengine/report.h"
 #include "ioengine/ring_setup.h"
 
 /* Options, in fio's table layout: the first member is fio's pointer slot. */
@@ -36,6 +37,7 @@ struct ub_options {
 	unsigned int bpf_chain;
 	unsigned int chain_len;
 	char *bpf_chain_obj;		/* bpf_chain=1: load this object, not the built-in one */
+	char *report;			/* report=PATH: ioengine/report.c */
 };
 
 enum { UB_DEFER_AUTO = 0, UB_DEFER_OFF = 1, UB_DEFER_ON = 2 };
@@ -87,6 +89,7 @@ struct ub_data {
 	struct ub_chain *chain;		/* chain_len>0: ioengine/bpf_chain.c */
 	struct ub_features *feat;	/* restrict/bpf_filter/sqpoll_shared/passthru: engine_features.c */
 	char flags_str[160];
+	struct ub_report_state rep;	/* first error, for report=PATH */
 };
 
 /*
@@ -97,11 +100,13 @@ struct ub_data {
  * buffer on its own stack, char err[UB_ERR_LEN], and prints it with
  * ub_err().  No message buffer outlives the call: with thread=1 every job
  * is a thread of one process, and a static buffer would be written by
- * several jobs at once.
+ * several jobs at once.  ub_err_code() is ub_err() with the stable code and
+ * option that report=PATH carries (ioengine/report.h); ub_err() leaves the
+ * code "refused" (before I/O) or "io_error" (after).
  */
 #define UB_ERR_LEN 1024
 
-#define ub_err(td, fmt, ...)	log_err("uringbpf: " fmt "\n", ##__VA_ARGS__)
+#define ub_err(td, fmt, ...)	ub_err_code(td, UB_C_UNCLASSIFIED, NULL, fmt, ##__VA_ARGS__)
 /*
  * Job-start and job-end facts go to the process's stderr: fio's log_info and
  * log_err both write into --output (log_err too, as f_err = f_out there),

@@ -40,7 +40,9 @@ static const char usage_text[] =
 	"                              name, before any run; exit 3 if a sweep has it\n"
 	"  run-summary FILE.json...    per run imported from FILE: id, kIOPS, p99 us, jobs,\n"
 	"                              failed jobs (tab separated)\n"
-	"  profile-sections FILE.fio   job section names; a name given twice is refused\n";
+	"  profile-sections FILE.fio   job section names; a name given twice is refused\n"
+	"  engine-report FILE          the engine's report=FILE, a line per job: job, outcome,\n"
+	"                              code, verdict (ok|skip|fail), ring, message (tab separated)\n";
 
 static int usage_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int usage_err(const char *cmd, const char *fmt, ...)
@@ -97,6 +99,7 @@ static const struct cmd cmds[] = {
 	{ "claim-sweep", claim_opts, 1, 1, "NAME" },
 	{ "run-summary", no_opts, 1, -1, "FILE.json..." },
 	{ "profile-sections", no_opts, 1, 1, "FILE.fio" },
+	{ "engine-report", no_opts, 1, 1, "FILE" },
 };
 
 static const struct option long_opts[] = {
@@ -371,6 +374,18 @@ static int run(const struct cmd *c, struct args *a, const char *path, int npos, 
 			fprintf(stderr, "%s %s: %s\n", PROG, c->name, e.msg);
 		return rc;
 	}
+	if (!strcmp(c->name, "engine-report")) {	/* no database */
+		char *buf = NULL;
+		size_t len = 0;
+
+		rc = read_file(pos[0], &buf, &len, &e);
+		if (rc == UB_OK)
+			rc = ub_cmd_engine_report(pos[0], buf, len, stdout, &e);
+		free(buf);
+		if (rc)
+			fprintf(stderr, "%s %s: %s\n", PROG, c->name, e.msg);
+		return rc;
+	}
 	if (creates && strcmp(path, ":memory:"))
 		rc = make_parent(path, &e);
 	else
@@ -447,8 +462,8 @@ int main(int argc, char **argv)
 			c = &cmds[k];
 	if (!c)
 		return usage_err(NULL, "unknown command '%s': use import, table, series, configs, "
-				 "info, runs, export-csv, sql, claim-sweep, run-summary or "
-				 "profile-sections", argv[i]);
+				 "info, runs, export-csv, sql, claim-sweep, run-summary, "
+				 "profile-sections or engine-report", argv[i]);
 	a.cmd = c->name;
 	rc = parse_cmd(&a, c, argc - i, argv + i);
 	if (rc == UB_OK)

@@ -118,6 +118,9 @@ int ub_cmd_claim_sweep(sqlite3 *db, const char *path, const char *name, const ch
 
 /* profile_sections.c: job section names of a fio job file; duplicates refused. */
 int ub_cmd_profile_sections(const char *path, FILE *out, struct ub_err *e);
+/* engine_report.c: the engine's report=FILE, a tab-separated line per job with the verdict. */
+int ub_cmd_engine_report(const char *name, const char *buf, size_t len, FILE *out,
+			 struct ub_err *e);
 
 /* export.c */
 int ub_cmd_export_csv(sqlite3 *db, const char *view, FILE *out, struct ub_err *e);

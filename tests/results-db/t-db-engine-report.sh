@@ -55,4 +55,22 @@ bad outcome ":2: not an engine report line (needs schema>=1, job, and outcome ra
 bad array ":1: not a JSON object (an engine report has one per line, from the engine's report=FILE)"
 bad empty ": no job in the engine report (empty file)"
 bad missing ": cannot read: No such file or directory"
+
+# import --engine-report: the lines stored with the run, as written; a bad
+# line imports nothing of the run; one report is one run's.
+good=$FIX/sweep-int-qd1-r1.json
+out=$("$UB_DB" --db "$db" import --engine-report "$tmp/truncated" "$good" 2>&1); rc=$?
+expect_eq "engine-report-import-bad-line" "$rc:$out:$(q "$db" "SELECT count(*) FROM runs")" \
+	"1:uringbpf-db import: --engine-report $tmp/truncated:2: not an engine report line (a JSON object with outcome ran|refused|failed, from the engine's report=FILE); nothing of $good was imported:0"
+out=$("$UB_DB" --db "$db" import --engine-report "$tmp/r.jsonl" "$good" "$FIX/sweep-int-qd1-r2.json" 2>&1); rc=$?
+expect_eq "engine-report-import-two-files" "$rc:$out" \
+	"2:uringbpf-db import: --engine-report is one run's report: import one FILE.json with it, not 2 (see uringbpf-db --help)"
+"$UB_DB" --db "$db" import --engine-report "$tmp/r.jsonl" "$good" >/dev/null
+got=$(q "$db" "SELECT count(*), sum(e.report = json(s.value)) FROM engine_reports e, runs r,
+	json_each('[' || replace(rtrim(cast(readfile('$tmp/r.jsonl') as text), char(10)), char(10), ',') || ']') s
+	WHERE r.id = e.run_id AND r.file = '$good' AND s.key = e.line - 1")
+expect_eq "engine-report-import: every line stored with its run, unchanged" "$got" "13|13"
+expect_eq "engine-report-import-columns" "$(q "$db" "SELECT job || ':' || outcome || ':' || coalesce(code, '-') FROM engine_reports WHERE line IN (1, 13) ORDER BY line")" \
+	"ran:ran:-
+f-io:failed:io_error"
 finish

@@ -63,6 +63,11 @@ want=$(sqlite3 :memory: "select json_extract(j, '\$.ring.entries') || ' entries,
 got=$(sqlite3 "$S/r.db" "select t.value from tags t join runs r on r.id = t.run_id where t.key = 'ring'" 2>&1)
 case $want in *SQPOLL*) ;; *) want="(no SQPOLL in the report: $want)" ;; esac
 expect_eq "engine-report-ring-tag: the run's ring tag is its report's ring" "$got" "$want"
+# The report is stored with the run it belongs to, as the engine wrote it.
+got=$(sqlite3 "$S/r.db" "select r.config || ':' || e.job || ':' || e.outcome || ':' || json_extract(e.report, '\$.ios')
+	from engine_reports e join runs r on r.id = e.run_id" 2>&1)
+want="good:good:ran:$(sqlite3 :memory: "select json_extract(cast(readfile('$S/out/log/good-qd1-r1.report.jsonl') as text), '\$.ios')")"
+expect_eq "engine-report-stored: the run's report in engine_reports (only ours has one)" "$got" "$want"
 [ -e "$S/out/log/theirs-qd1-r1.report.jsonl" ] && not_ok "engine-report-theirs: fio's io_uring wrote our report?" ||
 	ok "engine-report-theirs: no report option for fio's own engine"
 finish

@@ -51,11 +51,15 @@ cost_callgrind() {
 }
 
 # cost_enters DIR NAME ENGINE MODE QD BATCH IOS: prints io_uring_enter calls
-# per I/O seen by strace, and for our engine the count it reports itself.
+# per I/O seen by strace, and for our engine the count it reports itself
+# (its report=FILE: enter_calls / ios).
 cost_enters() {
-	local d=$1 name=$2 calls ios own
+	local d=$1 name=$2 calls ios own report
+	report=$d/$name.report.jsonl
 	shift 2
 	cost_fio_args "$@"
+	rm -f "$report"
+	[ "$1" = uringbpf ] && COST_ARGS+=(--report="$report")
 	strace -f -c -e trace=io_uring_enter -o "$d/$name.strace" \
 		"$FIO" "${COST_ARGS[@]}" --output="$d/$name.json" >"$d/$name.log" 2>&1 || {
 		echo "bench: strace run $name failed: $(tail -n 2 "$d/$name.log" | paste -sd' ')" >&2
@@ -63,7 +67,8 @@ cost_enters() {
 	}
 	calls=$(awk '$NF == "io_uring_enter" { print $4 }' "$d/$name.strace")
 	ios=$(bench_json "$d/$name.json" 'jobs[0].read.total_ios')
-	own=$(sed -n 's/.*io_uring_enter calls (\([0-9.]*\) per I\/O).*/\1/p' "$d/$name.log" | tail -n 1)
+	[ -s "$report" ] && own=$(sqlite3 -batch :memory: "select printf('%.3f', 1.0 * json_extract(j, '\$.enter_calls') / json_extract(j, '\$.ios'))
+		from (select cast(readfile('$report') as text) as j) where json_extract(j, '\$.ios') > 0")
 	awk -v c="${calls:-0}" -v n="$ios" -v own="${own:-NA}" 'BEGIN { printf "%.4f %s\n", n ? c / n : -1, own }'
 }
 

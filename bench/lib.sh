@@ -228,15 +228,21 @@ bench_target_setup() {
 }
 
 # bench_iopoll_reason: empty when the engine accepts hipri=1 on TARGET, else
-# the engine's own refusal (the same check users get).
+# the engine's own refusal (the same check users get), read from its
+# report=FILE with DB_TOOL: a refusal whose code says "skip" gives its
+# message; anything else is a failed probe, said with fio's exit status.
 bench_iopoll_reason() {
-	local log
-	log=$("$FIO" --name=probe --filename="$TARGET" --size="$SIZE" --rw=randread --bs="$BS" \
-		--direct="$DIRECT" --ioengine="external:$ENGINE" --hipri=1 --number_ios=1 \
-		--output=/dev/null 2>&1) && return 0
-	if echo "$log" | grep -q '^uringbpf: '; then
-		echo "$log" | grep -m1 '^uringbpf: ' | sed 's/^uringbpf: //'
+	local report=$OUT/iopoll-probe.report.jsonl rc line job outcome code verdict ring msg
+	rm -f "$report"
+	"$FIO" --name=probe --filename="$TARGET" --size="$SIZE" --rw=randread --bs="$BS" \
+		--direct="$DIRECT" --ioengine="external:$ENGINE" --hipri=1 --report="$report" \
+		--number_ios=1 --output=/dev/null >"$OUT/iopoll-probe.log" 2>&1 && return 0
+	rc=$?
+	line=$("$DB_TOOL" engine-report "$report" 2>/dev/null | head -n 1)
+	IFS=$'\t' read -r job outcome code verdict ring msg <<<"$line"
+	if [ "$verdict" = skip ]; then
+		echo "$msg"
 	else
-		echo "$log" | tail -n 1
+		echo "the hipri=1 probe failed (fio exit $rc${code:+, engine code $code}; see $OUT/iopoll-probe.log)"
 	fi
 }

@@ -703,3 +703,20 @@ void ub_chain_cleanup(struct thread_data *td, struct ub_data *ud)
 	free(ch);
 	ud->chain = NULL;
 }
+
+bool ub_chain_stats(const struct ub_data *ud, struct ub_chain_stats *st)
+{
+	const struct ub_chain *ch = ud->chain;
+
+	if (!ch)
+		return false;
+	st->len = ch->len;
+	st->bpf = ch->bpf;
+	st->lookups = ch->lookups;
+	st->failed = ch->failed;
+	/* bpf_chain=1: the loop program counts reads in the shared region. */
+	st->reads = ch->sh ? ch->sh->reads : ch->reads;
+	st->enters = ch->enters;
+	st->steps = ch->sh ? ch->sh->steps : 0;
+	return true;
+}

@@ -27,4 +27,12 @@ int ub_chain_getevents(struct thread_data *td, unsigned int min, unsigned int ma
 /* In ->cleanup, before the ring goes: the per-lookup line, detach, free. */
 void ub_chain_cleanup(struct thread_data *td, struct ub_data *ud);
 
+/* The job's chain figures for report=PATH; false when the job is no chain job. */
+struct ub_chain_stats {
+	unsigned int len;
+	bool bpf;
+	unsigned long long lookups, failed, reads, enters, steps;
+};
+bool ub_chain_stats(const struct ub_data *ud, struct ub_chain_stats *st);
+
 #endif

@@ -51,7 +51,7 @@ static int ub_check_targets(struct thread_data *td, struct ub_options *o)
 		return 0;
 	for_each_file(td, f, i) {
 		if (ub_target_check_iopoll(f->file_name, td->o.odirect, err, sizeof(err))) {
-			ub_err(td, "%s", err);
+			ub_err_code(td, UB_C_IOPOLL_UNSUPPORTED, "hipri", "%s", err);
 			return 1;
 		}
 	}
@@ -97,37 +97,41 @@ static int ub_init(struct thread_data *td)
 
 	if (!fio_matches_build())
 		return 1;
+	/*
+	 * ud first, so every refusal below is kept for report=PATH; from here
+	 * on a failure leaves it to ub_cleanup (fio calls it after a failed
+	 * init too).
+	 */
+	ud = calloc(1, sizeof(*ud));
+	if (!ud)
+		return 1;
+	td->io_ops_data = ud;
 	if (ub_options_check(td, o))
 		return 1;
 	if (td_trim(td)) {
-		ub_err(td, "rw=trim/trimwrite is not supported; use ioengine=io_uring for trims");
+		ub_err_code(td, UB_C_MODE_UNSUPPORTED, "rw", "rw=trim/trimwrite is not supported; use ioengine=io_uring for trims");
 		return 1;
 	}
 	if (td->o.trim_percentage) {
-		ub_err(td, "trim_percentage=%u issues trims, which this engine does not support; "
+		ub_err_code(td, UB_C_MODE_UNSUPPORTED, "trim_percentage", "trim_percentage=%u issues trims, which this engine does not support; "
 		       "use ioengine=io_uring for trims", td->o.trim_percentage);
 		return 1;
 	}
 	/* The allowlist (restrict.c) has IORING_OP_FSYNC but no SYNC_FILE_RANGE. */
 	if (td->o.sync_file_range && (o->restrict_ring || o->bpf_filter) && !o->passthru) {
-		ub_err(td, "sync_file_range= cannot be used with %s: the ring's allowlist has no "
+		ub_err_code(td, UB_C_OPTION_INVALID, "sync_file_range", "sync_file_range= cannot be used with %s: the ring's allowlist has no "
 		       "IORING_OP_SYNC_FILE_RANGE; use fsync= or fdatasync= instead",
 		       o->restrict_ring ? "restrict=1" : "bpf_filter=1");
 		return 1;
 	}
 	if (o->registerfiles && td->o.nr_files != td->o.open_files) {
-		ub_err(td, "registerfiles=1 needs open_files equal to nr_files (%u != %u)",
+		ub_err_code(td, UB_C_OPTION_INVALID, "registerfiles", "registerfiles=1 needs open_files equal to nr_files (%u != %u)",
 		       td->o.open_files, td->o.nr_files);
 		return 1;
 	}
-
-	ud = calloc(1, sizeof(*ud));
-	if (!ud)
-		return 1;
 	ub_fill_ring_config(td, o, &ud->cfg);
 	if (ub_ring_config_check(&ud->cfg, err, sizeof(err))) {
-		ub_err(td, "%s", err);
-		free(ud);
+		ub_err_code(td, UB_C_OPTION_INVALID, NULL, "%s", err);
 		return 1;
 	}
 	ud->depth = td->o.iodepth;
@@ -136,11 +140,8 @@ static int ub_init(struct thread_data *td)
 	ud->pending = calloc(ud->depth, sizeof(*ud->pending));
 	ud->iovecs = calloc(ud->depth, sizeof(*ud->iovecs));
 	ud->io_us = calloc(ud->depth, sizeof(*ud->io_us));
-	if (!ud->events || !ud->pending || !ud->iovecs || !ud->io_us) {
-		ub_free(ud);
+	if (!ud->events || !ud->pending || !ud->iovecs || !ud->io_us)
 		return 1;
-	}
-	td->io_ops_data = ud;
 	if (ub_options_setup(td, o, ud))
 		return 1;
 	if (ub_feat_init(td, o, ud))
@@ -172,7 +173,7 @@ static int ub_register_buffers(struct thread_data *td, struct ub_data *ud)
 	ret = io_uring_register_buffers(&ud->ring, ud->iovecs, ud->depth);
 
 	if (ret < 0) {
-		ub_err(td, "fixedbufs=1: registering %u buffers of %llu bytes failed: %s%s",
+		ub_err_code(td, ub_code_from_errno(ret), "fixedbufs", "fixedbufs=1: registering %u buffers of %llu bytes failed: %s%s",
 		       ud->depth, (unsigned long long)td_max_bs(td), strerror(-ret),
 		       ret == -ENOMEM ? " (raise RLIMIT_MEMLOCK, ulimit -l, or use fixedbufs=0)" : "");
 		return 1;
@@ -228,9 +229,10 @@ static int ub_post_init(struct thread_data *td)
 	char err[UB_ERR_LEN];
 	int ret;
 
+	ud->rep.creator_tid = gettid();
 	ret = ub_ring_open(&ud->ring, &ud->cfg, &ud->ring_info, err, sizeof(err));
 	if (ret) {
-		ub_err(td, "%s", err);
+		ub_err_code(td, ub_code_from_errno(ret), NULL, "%s", err);
 		td_verror(td, -ret, "io_uring_queue_init");
 		return 1;
 	}
@@ -269,7 +271,10 @@ static int ub_post_init(struct thread_data *td)
 		 o->fixedbufs ? ", fixed buffers" : "",
 		 o->registerfiles ? ", registered files" : "",
 		 ud->cfg.register_ring_fd ? ", registered ring fd" : "");
-	return ub_chain_post_init(td, ud);
+	if (ub_chain_post_init(td, ud))
+		return 1;
+	ud->rep.running = true;	/* errors from here on are failures, not refusals */
+	return 0;
 }
 
 static void ub_prep_rw(struct thread_data *td, struct ub_options *o,
@@ -568,7 +573,7 @@ static void __attribute__((noinline)) ub_complete_slow(struct thread_data *td, s
 			ub_err(td, "%s of %s failed: %s", ub_sync_name(io_u->ddir, o->passthru),
 			       io_u->file->file_name, strerror(-res));
 		else if (res == -EOPNOTSUPP && o->hipri)
-			ub_err(td, "hipri=1: the kernel cannot poll this target (EOPNOTSUPP)");
+			ub_err_code(td, UB_C_IOPOLL_UNSUPPORTED, "hipri", "hipri=1: the kernel cannot poll this target (EOPNOTSUPP)");
 	} else if (ddir_rw(io_u->ddir) && (unsigned long long)res != io_u->xfer_buflen) {
 		io_u->resid = io_u->xfer_buflen - res;
 		io_u->error = 0;
@@ -832,6 +837,7 @@ static void ub_cleanup(struct thread_data *td)
 
 	if (!ud)
 		return;
+	ub_report_write(td, ud);
 	ub_chain_cleanup(td, ud);
 	if (ud->submitted_total)
 		ub_info(td, "%llu I/Os, %llu io_uring_enter calls (%.3f per I/O)",

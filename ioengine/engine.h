@@ -13,6 +13,7 @@
 
 #include "fio.h"
 #include "engines/cmdprio.h"
+#include "ioengine/report.h"
 #include "ioengine/ring_setup.h"
 
 /*
@@ -58,6 +59,7 @@ struct ub_options {
 	unsigned int bpf_chain;
 	int chain_len;
 	char *bpf_chain_obj;		/* bpf_chain=1: load this object, not the built-in one */
+	char *report;			/* report=PATH: ioengine/report.c */
 };
 
 enum { UB_CMD_NVME = 1 };
@@ -117,6 +119,7 @@ struct ub_data {
 	unsigned int prepped;		/* SQEs since the last forced IOSQE_ASYNC */
 	struct cmdprio cmdprio;		/* cmdprio_percentage / cmdprio_bssplit */
 	char flags_str[160];
+	struct ub_report_state rep;	/* first error, for report=PATH */
 };
 
 /*
@@ -127,11 +130,13 @@ struct ub_data {
  * buffer on its own stack, char err[UB_ERR_LEN], and prints it with
  * ub_err().  No message buffer outlives the call: with thread=1 every job
  * is a thread of one process, and a static buffer would be written by
- * several jobs at once.
+ * several jobs at once.  ub_err_code() is ub_err() with the stable code and
+ * option that report=PATH carries (ioengine/report.h); ub_err() leaves the
+ * code "refused" (before I/O) or "io_error" (after).
  */
 #define UB_ERR_LEN 1024
 
-#define ub_err(td, fmt, ...)	log_err("uringbpf: " fmt "\n", ##__VA_ARGS__)
+#define ub_err(td, fmt, ...)	ub_err_code(td, UB_C_UNCLASSIFIED, NULL, fmt, ##__VA_ARGS__)
 /*
  * Job-start and job-end facts go to the process's stderr: fio's log_info and
  * log_err both write into --output (log_err too, as f_err = f_out there),

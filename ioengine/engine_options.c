@@ -215,6 +215,15 @@ struct fio_option ub_option_table[] = {
 		UB_GROUP,
 	},
 	{
+		.name = "report",
+		.lname = "Engine report file",
+		.type = FIO_OPT_STR_STORE,
+		.off1 = offsetof(struct ub_options, report),
+		.help = "Append this job's outcome (ran/refused/failed with a stable code), ring flags and counters to this file as one JSON line",
+		.category = FIO_OPT_C_ENGINE,
+		.group = FIO_OPT_G_IOURING,
+	},
+	{
 		.name = NULL,
 	},
 };

@@ -21,9 +21,10 @@ static const char usage_text[] =
 	"  database: --db PATH, else $URINGBPF_DB, else " DEFAULT_DB "\n"
 	"commands:\n"
 	"  import [--sweep NAME] [--config LABEL] [--repeat N] [--host NAME] [--kernel STR]\n"
-	"         [--device PATH] [--tag KEY=VALUE]... FILE.json...\n"
+	"         [--device PATH] [--tag KEY=VALUE]... [--engine-report FILE] FILE.json...\n"
 	"      import fio --output-format=json or json+ files (one run per file, one per host\n"
-	"      for fio --client output); the same file twice is imported once\n"
+	"      for fio --client output); the same file twice is imported once;\n"
+	"      --engine-report: the engine's report=FILE of that run, kept with it (one FILE.json)\n"
 	"  table  [--sweep NAME] [--rw RW] [--bs BS] [--metric M]\n"
 	"      Markdown table: a row per config, a column per iodepth, mean over repeats\n"
 	"      M: kiops (default), clat_p50_us, clat_p99_us, clat_p999_us, clat_p9999_us,\n"
@@ -40,7 +41,9 @@ static const char usage_text[] =
 	"                              name, before any run; exit 3 if a sweep has it\n"
 	"  run-summary FILE.json...    per run imported from FILE: id, kIOPS, p99 us, jobs,\n"
 	"                              failed jobs (tab separated)\n"
-	"  profile-sections FILE.fio   job section names; a name given twice is refused\n";
+	"  profile-sections FILE.fio   job section names; a name given twice is refused\n"
+	"  engine-report FILE          the engine's report=FILE, a line per job: job, outcome,\n"
+	"                              code, verdict (ok|skip|fail), ring, message (tab separated)\n";
 
 static int usage_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int usage_err(const char *cmd, const char *fmt, ...)
@@ -67,7 +70,7 @@ struct args {
 };
 
 enum { O_SWEEP = 256, O_CONFIG, O_REPEAT, O_HOST, O_KERNEL, O_DEVICE, O_TAG, O_RW, O_BS,
-       O_METRIC, O_X, O_VIEW };
+       O_METRIC, O_X, O_VIEW, O_ENGINE_REPORT };
 
 struct cmd {
 	const char *name;
@@ -77,7 +80,7 @@ struct cmd {
 };
 
 static const int import_opts[] = { O_SWEEP, O_CONFIG, O_REPEAT, O_HOST, O_KERNEL, O_DEVICE,
-				   O_TAG, 0 };
+				   O_TAG, O_ENGINE_REPORT, 0 };
 static const int table_opts[] = { O_SWEEP, O_RW, O_BS, O_METRIC, 0 };
 static const int series_opts[] = { O_SWEEP, O_RW, O_BS, O_METRIC, O_X, 0 };
 static const int sweep_opts[] = { O_SWEEP, 0 };
@@ -97,6 +100,7 @@ static const struct cmd cmds[] = {
 	{ "claim-sweep", claim_opts, 1, 1, "NAME" },
 	{ "run-summary", no_opts, 1, -1, "FILE.json..." },
 	{ "profile-sections", no_opts, 1, 1, "FILE.fio" },
+	{ "engine-report", no_opts, 1, 1, "FILE" },
 };
 
 static const struct option long_opts[] = {
@@ -112,6 +116,7 @@ static const struct option long_opts[] = {
 	{ "metric", required_argument, NULL, O_METRIC },
 	{ "x", required_argument, NULL, O_X },
 	{ "view", required_argument, NULL, O_VIEW },
+	{ "engine-report", required_argument, NULL, O_ENGINE_REPORT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -180,6 +185,7 @@ static int set_opt(struct args *a, const struct cmd *c, int o, char *val)
 	case O_DEVICE: a->device = val; break;
 	case O_RW: a->f.rw = val; break;
 	case O_VIEW: a->view = val; break;
+	case O_ENGINE_REPORT: a->imp.engine_report_name = val; break;
 	case O_TAG: return add_tag(a, val);
 	case O_REPEAT:
 		errno = 0;
@@ -302,12 +308,14 @@ static int read_file(const char *path, char **buf, size_t *len, struct ub_err *e
 	return UB_OK;
 }
 
+static int cmd_import_files(sqlite3 *db, struct args *a, int nfiles, char **files);
+
 static int cmd_import(sqlite3 *db, struct args *a, int nfiles, char **files)
 {
 	struct ub_device dev;
 	struct ub_host local;
 	struct ub_err e;
-	int i, rc, worst = UB_OK;
+	int rc;
 
 	if (ub_host_probe(&local) == 0)
 		a->imp.local = &local;
@@ -321,6 +329,30 @@ static int cmd_import(sqlite3 *db, struct args *a, int nfiles, char **files)
 	}
 	a->imp.tags = a->tags;
 	a->imp.ntags = a->ntags;
+	if (a->imp.engine_report_name) {
+		char *rbuf = NULL;
+
+		if (nfiles != 1)
+			return usage_err("import", "--engine-report is one run's report: import one "
+					 "FILE.json with it, not %d", nfiles);
+		rc = read_file(a->imp.engine_report_name, &rbuf, &a->imp.engine_report_len, &e);
+		if (rc) {
+			fprintf(stderr, "%s import: --engine-report %s\n", PROG, e.msg);
+			return rc;
+		}
+		a->imp.engine_report = rbuf;
+		rc = cmd_import_files(db, a, nfiles, files);
+		free(rbuf);
+		return rc;
+	}
+	return cmd_import_files(db, a, nfiles, files);
+}
+
+static int cmd_import_files(sqlite3 *db, struct args *a, int nfiles, char **files)
+{
+	struct ub_err e;
+	int i, rc, worst = UB_OK;
+
 	/* Each file stands alone: one bad file does not stop the others. */
 	for (i = 0; i < nfiles; i++) {
 		char *buf = NULL;
@@ -367,6 +399,18 @@ static int run(const struct cmd *c, struct args *a, const char *path, int npos, 
 
 	if (!strcmp(c->name, "profile-sections")) {
 		rc = ub_cmd_profile_sections(pos[0], stdout, &e);
+		if (rc)
+			fprintf(stderr, "%s %s: %s\n", PROG, c->name, e.msg);
+		return rc;
+	}
+	if (!strcmp(c->name, "engine-report")) {	/* no database */
+		char *buf = NULL;
+		size_t len = 0;
+
+		rc = read_file(pos[0], &buf, &len, &e);
+		if (rc == UB_OK)
+			rc = ub_cmd_engine_report(pos[0], buf, len, stdout, &e);
+		free(buf);
 		if (rc)
 			fprintf(stderr, "%s %s: %s\n", PROG, c->name, e.msg);
 		return rc;
@@ -447,8 +491,8 @@ int main(int argc, char **argv)
 			c = &cmds[k];
 	if (!c)
 		return usage_err(NULL, "unknown command '%s': use import, table, series, configs, "
-				 "info, runs, export-csv, sql, claim-sweep, run-summary or "
-				 "profile-sections", argv[i]);
+				 "info, runs, export-csv, sql, claim-sweep, run-summary, "
+				 "profile-sections or engine-report", argv[i]);
 	a.cmd = c->name;
 	rc = parse_cmd(&a, c, argc - i, argv + i);
 	if (rc == UB_OK)

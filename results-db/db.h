@@ -26,7 +26,7 @@ int ub_fail(struct ub_err *e, int code, const char *fmt, ...)
 int ub_fail_sql(struct ub_err *e, sqlite3 *db, const char *what);
 
 /* db_schema.c */
-#define UB_SCHEMA_VERSION 3
+#define UB_SCHEMA_VERSION 4
 enum ub_open_mode { UB_OPEN_CREATE, UB_OPEN_EXISTING };
 int ubdb_open(const char *path, enum ub_open_mode mode, sqlite3 **out, struct ub_err *e);
 int ubdb_exec(sqlite3 *db, const char *sql, struct ub_err *e);
@@ -78,6 +78,9 @@ struct ub_import_opts {
 	const struct ub_device *device;	/* NULL: not given */
 	const struct ub_tag *tags;
 	int ntags;
+	/* --engine-report FILE: the engine's report=FILE of this run (JSON Lines), or NULL */
+	const char *engine_report_name, *engine_report;
+	size_t engine_report_len;
 };
 /*
  * Import one file's bytes (fio JSON or json+) in one transaction. name is
@@ -118,6 +121,9 @@ int ub_cmd_claim_sweep(sqlite3 *db, const char *path, const char *name, const ch
 
 /* profile_sections.c: job section names of a fio job file; duplicates refused. */
 int ub_cmd_profile_sections(const char *path, FILE *out, struct ub_err *e);
+/* engine_report.c: the engine's report=FILE, a tab-separated line per job with the verdict. */
+int ub_cmd_engine_report(const char *name, const char *buf, size_t len, FILE *out,
+			 struct ub_err *e);
 
 /* export.c */
 int ub_cmd_export_csv(sqlite3 *db, const char *view, FILE *out, struct ub_err *e);

@@ -534,6 +534,53 @@ static int insert_tags(struct import *im, struct part *p)
 	return rc == SQLITE_DONE || rc == SQLITE_OK ? UB_OK : ub_fail_sql(im->e, im->db, im->name);
 }
 
+/* --engine-report: each non-empty line of the engine's report, for this run. */
+static int insert_engine_report(struct import *im, struct part *p)
+{
+	const struct ub_import_opts *o = im->o;
+	const char *buf = o->engine_report;
+	size_t pos = 0, len = o->engine_report_len;
+	sqlite3_stmt *st;
+	int rc, lineno = 0;
+
+	if (!buf)
+		return UB_OK;
+	rc = prep(im, "INSERT INTO engine_reports(run_id, line, job, outcome, code, report)"
+		  " SELECT ?1, ?2, json_extract(?3, '$.job'), json_extract(?3, '$.outcome'),"
+		  "  json_extract(?3, '$.code'), json(?3)"
+		  " WHERE json_valid(?3) AND json_type(?3) = 'object'"
+		  "  AND json_extract(?3, '$.outcome') IN ('ran', 'refused', 'failed')", &st);
+	if (rc)
+		return rc;
+	while (pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+
+		lineno++;
+		if (n) {
+			rc = sqlite3_bind_int64(st, 1, p->run_id);
+			rc = rc ? rc : sqlite3_bind_int(st, 2, lineno);
+			rc = rc ? rc : sqlite3_bind_text(st, 3, buf + pos, (int)n, SQLITE_STATIC);
+			rc = rc ? rc : sqlite3_step(st);
+			if (rc != SQLITE_DONE) {
+				sqlite3_finalize(st);
+				return ub_fail_sql(im->e, im->db, o->engine_report_name);
+			}
+			if (!sqlite3_changes(im->db)) {
+				sqlite3_finalize(st);
+				return ub_fail(im->e, UB_EDATA, "--engine-report %s:%d: not an engine "
+					       "report line (a JSON object with outcome ran|refused|failed, "
+					       "from the engine's report=FILE); nothing of %s was imported",
+					       o->engine_report_name, lineno, im->name);
+			}
+			sqlite3_reset(st);
+		}
+		pos += n + 1;
+	}
+	sqlite3_finalize(st);
+	return UB_OK;
+}
+
 static const char *tag_build_id(const struct ub_import_opts *o)
 {
 	static const char *const keys[] = { "engine_build", "git_rev", "build_id" };
@@ -564,6 +611,10 @@ static int import_locked(struct import *im, FILE *out, int *already)
 		if (im->o->host)
 			return ub_fail(im->e, UB_EUSAGE, "%s is fio --client output: each server's "
 				       "\"hostname\" names its run; drop --host", im->name);
+		if (im->o->engine_report)
+			return ub_fail(im->e, UB_EUSAGE, "%s is fio --client output: the engine "
+				       "reports are on the servers, one each; drop --engine-report",
+				       im->name);
 	} else {
 		im->parts = calloc(1, sizeof(*im->parts));
 		if (!im->parts)
@@ -587,6 +638,7 @@ static int import_locked(struct import *im, FILE *out, int *already)
 		rc = rc ? rc : label_jobs(im, p);
 		rc = rc ? rc : engine_build_from_jobs(im, p);
 		rc = rc ? rc : insert_tags(im, p);
+		rc = rc ? rc : insert_engine_report(im, p);
 		rc = rc ? rc : note_failed(im, p);
 		if (rc == UB_OK && ub_point_latency(im->db, p->run_id, im->e))
 			rc = ub_fail(im->e, UB_EDATA, "%s: %s", im->name, im->e->msg);

@@ -290,8 +290,21 @@ static int fill_v3(sqlite3 *db, struct ub_err *e)
 	return ub_point_latency(db, 0, e);
 }
 
+/*
+ * Version 4: the engine's report of a run (report=FILE, one JSON object per
+ * job; README "Engine report"), kept as the engine wrote it, with the
+ * fields a query filters on beside it.
+ */
+static const char schema_v4[] =
+	"CREATE TABLE engine_reports("
+	" run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	" line INTEGER NOT NULL,"
+	" job TEXT, outcome TEXT NOT NULL, code TEXT,"
+	" report TEXT NOT NULL,"
+	" PRIMARY KEY(run_id, line));";
+
 static const struct migration migrations[UB_SCHEMA_VERSION] = {
-	{ schema_v1, NULL }, { schema_v2, NULL }, { schema_v3, fill_v3 },
+	{ schema_v1, NULL }, { schema_v2, NULL }, { schema_v3, fill_v3 }, { schema_v4, NULL },
 };
 
 int ubdb_exec(sqlite3 *db, const char *sql, struct ub_err *e)

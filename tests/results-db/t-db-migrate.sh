@@ -20,7 +20,7 @@ out=$("$UB_DB" --db "$db" table --sweep v1sweep); rc=$?
 expect_eq table-after-migration "$rc:$out" "0:| config | 1 | 4 |
 |---|---|---|
 | io_uring | $(raw 1 "printf('%.1f', json_extract(j, '\$.jobs[0].read.iops') / 1000.0)") | $(raw 2 "printf('%.1f', json_extract(j, '\$.jobs[0].read.iops') / 1000.0)") |"
-expect_eq version-now-3 "$(q "$db" "PRAGMA user_version")" 3
+expect_eq version-now-4 "$(q "$db" "PRAGMA user_version")" 4
 expect_eq results-kept "$(q "$db" "SELECT group_concat(job_id || ddir || iops || ',' || clat_p99_us, ';') FROM results")" "$old_results"
 expect_eq runs-kept "$(q "$db" "SELECT group_concat(id || sweep || host || kernel || content_hash || part, ';') FROM runs")" \
 	"1v1sweepoldhost6.1.0-oldv1-hash-qd10;2v1sweepoldhost6.1.0-oldv1-hash-qd40"
@@ -44,7 +44,7 @@ expect_eq repeats-averaged "$(q "$db" "SELECT n FROM kiops_by_iodepth WHERE iode
 
 # A fresh database goes through the same two steps.
 "$UB_DB" --db "$tmp/new.db" import "$FIX/jsonplus.json" >/dev/null
-expect_eq fresh-db-version "$(q "$tmp/new.db" "PRAGMA user_version")" 3
+expect_eq fresh-db-version "$(q "$tmp/new.db" "PRAGMA user_version")" 4
 expect_eq same-schema-fresh-and-migrated \
 	"$(q "$tmp/new.db" "SELECT group_concat(name || type, ',') FROM (SELECT name, type FROM sqlite_schema ORDER BY name)")" \
 	"$(q "$db" "SELECT group_concat(name || type, ',') FROM (SELECT name, type FROM sqlite_schema ORDER BY name)")"
@@ -56,7 +56,7 @@ expect_eq same-schema-fresh-and-migrated \
 sqlite3 "$tmp/v2.db" <"$FIX/schema-v2.sql"
 expect_eq fixture-is-v2 "$(q "$tmp/v2.db" "PRAGMA user_version")" 2
 "$UB_DB" --db "$tmp/v2.db" runs >/dev/null
-expect_eq v2-now-3 "$(q "$tmp/v2.db" "PRAGMA user_version")" 3
+expect_eq v2-now-4 "$(q "$tmp/v2.db" "PRAGMA user_version")" 4
 nj=$FIX/numjobs2.json
 expect_eq v2-bins-from-raw-json "$(q "$tmp/v2.db" "SELECT group_concat(n, ' ') FROM (SELECT x.id, (SELECT count(*) FROM clat_bins b WHERE b.result_id = x.id) AS n FROM results x WHERE x.ddir = 'read' ORDER BY x.id)")" \
 	"$(jx "$nj" "(SELECT count(*) FROM json_each(j, '\$.jobs[0].read.clat_ns.bins')) || ' ' || (SELECT count(*) FROM json_each(j, '\$.jobs[1].read.clat_ns.bins'))") 0"
@@ -67,13 +67,15 @@ merged99=$(jx "$nj" "(WITH b AS (SELECT CAST(e.key AS INTEGER) AS v, sum(e.value
 expect_eq v2-point-latency "$(q "$tmp/v2.db" "SELECT group_concat(run_id || ':' || jobs || ':' || source || ':' || clat_p99_us, ' ') FROM point_latency ORDER BY run_id")" \
 	"1:2:bins:$merged99 2:1:job:$(jx "$FIX/jsonplus.json" "json_extract(j, '\$.jobs[0].read.clat_ns.percentile.\"99.000000\"') / 1000.0")"
 expect_eq v2-sweeps "$(q "$tmp/v2.db" "SELECT group_concat(name) FROM sweeps")" v2sweep
+# Version 4: the engine's reports, a table of their own, empty for older runs.
+expect_eq v4-engine-reports "$(q "$tmp/v2.db" "SELECT count(*) FROM engine_reports")|$(q "$db" "SELECT count(*) FROM engine_reports")" "0|0"
 expect_eq v2-same-schema-as-fresh \
 	"$(q "$tmp/new.db" "SELECT group_concat(name || type, ',') FROM (SELECT name, type FROM sqlite_schema ORDER BY name)")" \
 	"$(q "$tmp/v2.db" "SELECT group_concat(name || type, ',') FROM (SELECT name, type FROM sqlite_schema ORDER BY name)")"
 
 q "$tmp/new.db" "PRAGMA user_version = 99"
 err=$("$UB_DB" --db "$tmp/new.db" runs 2>&1); rc=$?
-expect_eq newer-schema-refused "$rc:$err" "1:uringbpf-db runs: $tmp/new.db: the database has schema version 99, newer than this uringbpf-db (3): use a newer uringbpf-db"
+expect_eq newer-schema-refused "$rc:$err" "1:uringbpf-db runs: $tmp/new.db: the database has schema version 99, newer than this uringbpf-db (4): use a newer uringbpf-db"
 
 sqlite3 "$tmp/other.db" "CREATE TABLE notes(x); PRAGMA journal_mode = DELETE;" >/dev/null
 err=$("$UB_DB" --db "$tmp/other.db" import "$FIX/jsonplus.json" 2>&1); rc=$?

@@ -48,6 +48,10 @@ if grep -q 'ring .*flags .*IOPOLL' "$out/log/iopoll-qd4-r1.log" 2>/dev/null &&
 else
 	not_ok "sweep-lab-iopoll: $(head -n 3 "$out/log/iopoll-qd4-r1.log" 2>/dev/null)"
 fi
+# The engine's report came back from the guest: the run's ring tag is its ring.
+got=$(sqlite3 "$db" "select count(*) from tags t join runs r on r.id = t.run_id where r.config = 'iopoll'
+	and t.key = 'ring' and '|' || substr(t.value, instr(t.value, 'flags ') + 6) || '|' like '%|IOPOLL|%'" 2>&1)
+expect_eq "sweep-lab-report-ring: both iopoll runs tagged with the reported IOPOLL ring" "$got" 2
 
 # The bpf-chain profile: the guest writes the chain with the profile's prepare
 # step, runs user-space and BPF-loop chains, and both land in the database.
@@ -68,4 +72,10 @@ for c in user-len8 bpf-len8; do
 		not_ok "sweep-lab-chain-$c: engine said '$line'"
 	fi
 done
+# The same figures in the engine's report (schema: README "Engine report").
+got=$(sqlite3 :memory: "select json_extract(j, '\$.chain.reads') = 8 * json_extract(j, '\$.chain.lookups')
+	and json_extract(j, '\$.chain.lookups') > 0 and json_extract(j, '\$.chain.bpf')
+	and json_extract(j, '\$.chain.loop_steps') > 0
+	from (select cast(readfile('$out2/log/bpf-len8-qd8-r1.report.jsonl') as text) as j)" 2>&1)
+expect_eq "sweep-lab-chain-report: bpf-len8's report has 8 reads per lookup and loop steps" "$got" 1
 finish

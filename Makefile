@@ -4,7 +4,9 @@
 #   make check      install the engine, run every test, print "N passed, N failed, N skipped"
 #   make check-asan the host tests again with an ASan+UBSan engine and tools
 #   make demo       the main job: seed-table sweep on the default target -> SQLite + graph
-#   make install    engine into $(FIO_PREFIX)/lib/fio, tools into $(PREFIX)/bin
+#   make install    engine into $(FIO_PREFIX)/lib/fio, the uringbpf CLI and tools into
+#                   $(PREFIX)/bin, scripts, profiles, plot templates into $(DATADIR)
+#                   (DESTDIR honoured; make uninstall removes them)
 #   make lab        boot the QEMU kernel lab and run the lab tests
 #   make bench      our engine vs fio io_uring, libaio and t/io_uring
 # A fresh clone needs no preparation: config-host.mak is made on demand by
@@ -65,8 +67,10 @@ demo: install
 	scripts/demo $(DEMO_ARGS)
 
 # Fragments add their own lines: "install-tools:: FILE" and "uninstall::".
+DATADIR ?= $(PREFIX)/share/uringbpf
 install-tools::
 uninstall::
+	-rmdir $(DESTDIR)$(DATADIR) 2>/dev/null
 .PHONY: install-tools
 
 clean:
@@ -76,4 +80,4 @@ distclean: clean
 	rm -rf config-host.mak config-host.h .deps
 
 help:
-	@sed -n '2,11p' Makefile
+	@sed -n '2,13p' Makefile

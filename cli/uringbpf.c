@@ -12,7 +12,6 @@
  * Exit codes: 0 ok, 1 failure, 2 usage; a script's own status otherwise.
  */
 #include <errno.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +89,7 @@ static int cmd_db_fn(const struct cmd *c, int argc, char **argv)
 static const char *bin_dir(void)
 {
 	static char dir[PATH_MAX];
+	char *slash;
 	ssize_t n;
 
 	if (dir[0])
@@ -98,7 +98,13 @@ static const char *bin_dir(void)
 	if (n <= 0)
 		return NULL;
 	dir[n] = 0;
-	strcpy(dir, dirname(dir));
+	/* The kernel's path is absolute: cut it at its last '/'. */
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir) {
+		dir[0] = 0;
+		return NULL;
+	}
+	*slash = 0;
 	return dir;
 }
 

@@ -70,7 +70,7 @@ demo: install
 DATADIR ?= $(PREFIX)/share/uringbpf
 install-tools::
 uninstall::
-	-rmdir $(DESTDIR)$(DATADIR) 2>/dev/null
+	rmdir $(DESTDIR)$(DATADIR) 2>/dev/null || true
 .PHONY: install-tools
 
 clean:

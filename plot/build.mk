@@ -9,4 +9,4 @@ install-tools::
 uninstall::
 	rm -f $(DESTDIR)$(DATADIR)/plot/plot
 	for f in $(PLOT_FILES); do rm -f $(DESTDIR)$(DATADIR)/$$f; done
-	-rmdir $(DESTDIR)$(DATADIR)/plot 2>/dev/null
+	rmdir $(DESTDIR)$(DATADIR)/plot 2>/dev/null || true

@@ -7,4 +7,4 @@ install-tools::
 
 uninstall::
 	for f in $(PROFILES); do rm -f $(DESTDIR)$(DATADIR)/$$f; done
-	-rmdir $(DESTDIR)$(DATADIR)/profiles 2>/dev/null
+	rmdir $(DESTDIR)$(DATADIR)/profiles 2>/dev/null || true

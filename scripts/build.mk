@@ -29,4 +29,4 @@ install-tools::
 
 uninstall::
 	for f in $(SCRIPTS_INSTALL) $(SCRIPTS_DATA); do rm -f $(DESTDIR)$(DATADIR)/$$f; done
-	-rmdir $(DESTDIR)$(DATADIR)/scripts/lib $(DESTDIR)$(DATADIR)/scripts 2>/dev/null
+	rmdir $(DESTDIR)$(DATADIR)/scripts/lib $(DESTDIR)$(DATADIR)/scripts 2>/dev/null || true

@@ -3,7 +3,8 @@
 # runner's UB_* variables: "uringbpf sweep --profile seed-table" resolves the
 # profile from the installed share/uringbpf/profiles, runs the installed
 # engine, imports into SQLite (rows counted with sqlite3), and "uringbpf plot"
-# draws PNG + SVG with the installed templates.
+# draws PNG + SVG with the installed templates; "uringbpf demo" does it all
+# into ./results.
 source "$UB_TOP/tests/lib.sh"
 source "$UB_TOP/tests/sweep/sweep-lib.sh"
 source "$UB_TOP/tests/cli/cli-lib.sh"
@@ -47,6 +48,13 @@ is_png graphs/kiops.png && ok "plot-png: graphs/kiops.png is a PNG" || not_ok "p
 is_svg graphs/kiops.svg && ok "plot-svg: graphs/kiops.svg is an SVG" || not_ok "plot-svg: no SVG: $(cat plot.log)"
 grep -q '^| sqpoll |' graphs/table.md && ok "plot-table: table.md has the sqpoll row" ||
 	not_ok "plot-table: $(cat graphs/table.md 2>&1 | head -n 5)"
+
+# "uringbpf demo" installed writes ./results (not into the install tree).
+outside_env "$bin/uringbpf" demo --runtime 1 --iodepths 1 --sweep-name demo >demo.log 2>&1
+expect_eq demo-exit "$?" 0
+expect_eq demo-runs "$(sqlite3 -batch results/results.db "SELECT count(*) FROM runs WHERE sweep = 'demo'" 2>&1)" 2
+is_png results/demo/kiops.png && ok "demo-png: ./results/demo/kiops.png" || not_ok "demo-png: no PNG: $(tail -n 5 demo.log)"
+expect_eq demo-not-in-share "$(find "$share" -name 'results*' | head -n 3)" ""
 
 # An unknown profile names the installed ones.
 out=$(outside_env "$bin/uringbpf" sweep --profile nope --target "$tgt" 2>&1); rc=$?

@@ -4,7 +4,9 @@
 #   make check      install the engine, run every test, print "N passed, N failed, N skipped"
 #   make check-asan the host tests again with an ASan+UBSan engine and tools
 #   make demo       the main job: seed-table sweep on the default target -> SQLite + graph
-#   make install    engine into $(FIO_PREFIX)/lib/fio, tools into $(PREFIX)/bin
+#   make install    engine into $(FIO_PREFIX)/lib/fio, the uringbpf CLI and tools into
+#                   $(PREFIX)/bin, scripts, profiles, plot templates into $(DATADIR)
+#                   (DESTDIR honoured; make uninstall removes them)
 #   make lab        boot the QEMU kernel lab and run the lab tests
 #   make fuzz FUZZ_SECS=N   fuzz the results-DB importer for N seconds (default 600)
 #   make bench      our engine vs fio io_uring, libaio and t/io_uring
@@ -72,8 +74,10 @@ demo: install
 	scripts/demo $(DEMO_ARGS)
 
 # Fragments add their own lines: "install-tools:: FILE" and "uninstall::".
+DATADIR ?= $(PREFIX)/share/uringbpf
 install-tools::
 uninstall::
+	rmdir $(DESTDIR)$(DATADIR) 2>/dev/null || true
 .PHONY: install-tools
 
 clean:
@@ -83,4 +87,4 @@ distclean: clean
 	rm -rf config-host.mak config-host.h .deps
 
 help:
-	@sed -n '2,12p' Makefile
+	@sed -n '2,14p' Makefile

@@ -1,4 +1,4 @@
-# uringbpf-db: the results database tool (C over libsqlite3, libnvme for
+# uringbpf db (alias uringbpf-db): the results database tool (C over libsqlite3, libnvme for
 # --device identification). Objects in $(B)/results-db/.
 DB_SRCS := $(filter-out results-db/fuzz_import.c,$(wildcard results-db/*.c))
 DB_OBJS := $(patsubst results-db/%.c,$(B)/results-db/%.o,$(DB_SRCS))
@@ -14,8 +14,14 @@ $(B)/results-db/%.o: results-db/%.c $(wildcard results-db/*.h) config-host.mak
 	@mkdir -p $(dir $@)
 	$(CC) $(DB_CFLAGS) -c -o $@ $<
 
-$(DB_BIN): $(DB_OBJS)
-	$(CC) -o $@ $^ $(LDFLAGS) $(DB_LIBS)
+# The results library: cli/uringbpf links it; uringbpf-db is that binary
+# under its alias name (a hard link: the lab copies it as an ELF file).
+DB_LIB := $(B)/results-db/libresults.a
+$(DB_LIB): $(DB_OBJS)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(DB_BIN): $(B)/uringbpf
+	ln -f $< $@
 
 $(B)/tests/t-db-units: tests/results-db/t-db-units.c $(DB_LIB_OBJS) | $(B)/tests
 	$(CC) $(DB_CFLAGS) -o $@ $< $(DB_LIB_OBJS) $(LDFLAGS) $(DB_LIBS)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * uringbpf-db: command line over the results database. Parses options,
+ * uringbpf db (alias uringbpf-db): command line over the results database. Parses options,
  * opens the database and hands over to one command. Exit codes: 0 success,
  * 1 data errors, 2 usage errors (the message names the option and the fix),
  * 3 claim-sweep: the name is taken.
@@ -455,7 +455,12 @@ static int run(const struct cmd *c, struct args *a, const char *path, int npos, 
 	return rc;
 }
 
-int main(int argc, char **argv)
+/*
+ * The "db" command of the uringbpf CLI (cli/uringbpf.c), also run as the
+ * uringbpf-db program (the same binary under that name).  argv[0] is the
+ * command's own name; getopt's state must be fresh (optind 1).
+ */
+int cmd_db(int argc, char **argv)
 {
 	const char *path = getenv("URINGBPF_DB");
 	struct args a = { .f.bs_bytes = -1 };

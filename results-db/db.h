@@ -19,6 +19,9 @@ struct ub_err {
 	char msg[1024];
 };
 
+/* uringbpf db / uringbpf-db: argv[0] names the command; returns the exit code. */
+int cmd_db(int argc, char **argv);
+
 /* printf into e->msg (if e), returns code: "return ub_fail(e, UB_EDATA, ...)". */
 int ub_fail(struct ub_err *e, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -16,3 +16,17 @@ lab-fetch:
 	scripts/lab fetch
 
 .PHONY: lab lab-shell lab-fetch
+
+# The runner scripts the uringbpf CLI execs, under $(DATADIR)/scripts (the
+# same layout as the checkout, so each finds its neighbours by its own path).
+# scripts/bench stays checkout-only (it needs fio's t/io_uring from .deps/).
+SCRIPTS_INSTALL := scripts/sweep scripts/demo scripts/lab
+SCRIPTS_DATA := scripts/lib/debian-archive.sh
+
+install-tools::
+	for f in $(SCRIPTS_INSTALL); do install -D -m 755 $$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
+	for f in $(SCRIPTS_DATA); do install -D -m 644 $$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
+
+uninstall::
+	for f in $(SCRIPTS_INSTALL) $(SCRIPTS_DATA); do rm -f $(DESTDIR)$(DATADIR)/$$f; done
+	rmdir $(DESTDIR)$(DATADIR)/scripts/lib $(DESTDIR)$(DATADIR)/scripts 2>/dev/null || true

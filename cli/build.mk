@@ -1,0 +1,18 @@
+# uringbpf: the one CLI (cli/uringbpf.c) over the results library
+# (results-db/, archived as $(DB_LIB)).  build/uringbpf-db is the same
+# binary under the alias name (it runs "uringbpf db").
+UB_CLI := $(B)/uringbpf
+ALL_TARGETS += $(UB_CLI)
+
+$(B)/cli/uringbpf.o: cli/uringbpf.c results-db/db.h config-host.mak
+	@mkdir -p $(dir $@)
+	$(CC) $(UB_CFLAGS) $(SQLITE_CFLAGS) -DUB_FIO_PREFIX='"$(FIO_PREFIX)"' -c -o $@ $<
+
+$(UB_CLI): $(B)/cli/uringbpf.o $(B)/results-db/libresults.a
+	$(CC) -o $@ $^ $(LDFLAGS) $(SQLITE_LIBS) $(LIBNVME_LIBS)
+
+install-tools:: $(UB_CLI)
+	install -D -m 755 $(UB_CLI) $(DESTDIR)$(PREFIX)/bin/uringbpf
+
+uninstall::
+	rm -f $(DESTDIR)$(PREFIX)/bin/uringbpf

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * uringbpf: the one command, git-style.  A table of subcommands; "db" runs
+ * the results-database tool in this process (results-db/cli.c), the others
+ * exec the runner scripts for now (scripts/sweep, plot/plot, ...), found
+ * relative to this binary so a checkout and an installed tree both work:
+ *   checkout:  ROOT/build/uringbpf      -> ROOT/scripts/sweep
+ *   installed: PREFIX/bin/uringbpf      -> PREFIX/share/uringbpf/scripts/sweep
+ * The scripts get, unless already set, UB_DB (this binary as uringbpf-db),
+ * UB_PROFILES_DIR, UB_PLOT_DIR and UB_ENGINE, so they need no checkout.
+ * Run as "uringbpf-db" (a link to this binary), it is "uringbpf db".
+ * Exit codes: 0 ok, 1 failure, 2 usage; a script's own status otherwise.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "results-db/db.h"
+
+#define PROG "uringbpf"
+#ifndef UB_FIO_PREFIX
+#define UB_FIO_PREFIX "/usr/local"
+#endif
+
+struct cmd {
+	const char *name;
+	int (*fn)(const struct cmd *c, int argc, char **argv);
+	const char *script;	/* under the data root, for script commands */
+	const char *help;
+};
+
+static int cmd_db_fn(const struct cmd *c, int argc, char **argv);
+static int cmd_script(const struct cmd *c, int argc, char **argv);
+static int cmd_help(const struct cmd *c, int argc, char **argv);
+
+static const struct cmd cmds[] = {
+	{ "sweep", cmd_script, "scripts/sweep", "run a fio profile over modes x iodepths, import into SQLite" },
+	{ "db",    cmd_db_fn,  NULL,            "query and fill the results database (also: uringbpf-db)" },
+	{ "plot",  cmd_script, "plot/plot",     "draw a sweep from the database (PNG + SVG) and its table" },
+	{ "demo",  cmd_script, "scripts/demo",  "the seed-table sweep on a default target, graph and table" },
+	{ "lab",   cmd_script, "scripts/lab",   "the QEMU kernel lab (Linux 7.3, emulated NVMe)" },
+	{ "bench", cmd_script, "scripts/bench", "our engine against fio io_uring, libaio and t/io_uring" },
+	{ "help",  cmd_help,   NULL,            "this list, or one command's help: uringbpf help CMD" },
+};
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+static const struct cmd *find_cmd(const char *name)
+{
+	for (size_t i = 0; i < NCMDS; i++)
+		if (!strcmp(cmds[i].name, name))
+			return &cmds[i];
+	return NULL;
+}
+
+static void list_cmds(FILE *f)
+{
+	fputs("usage: " PROG " COMMAND [options]   (" PROG " COMMAND --help: its options)\n"
+	      "commands:\n", f);
+	for (size_t i = 0; i < NCMDS; i++)
+		fprintf(f, "  %-6s %s\n", cmds[i].name, cmds[i].help);
+}
+
+/* "sweep, db, ... or help": for the unknown-command line. */
+static void name_cmds(FILE *f)
+{
+	for (size_t i = 0; i < NCMDS; i++)
+		fprintf(f, "%s%s", i == 0 ? "" : i + 1 == NCMDS ? " or " : ", ", cmds[i].name);
+}
+
+static int unknown_cmd(const char *name)
+{
+	fprintf(stderr, PROG ": unknown command '%s': use ", name);
+	name_cmds(stderr);
+	fputs(" (" PROG " help)\n", stderr);
+	return UB_EUSAGE;
+}
+
+static int cmd_db_fn(const struct cmd *c, int argc, char **argv)
+{
+	return cmd_db(argc, argv);
+}
+
+/* ---------------------------------------------------------------- paths */
+
+/* The directory this binary is in (symlinks resolved), or NULL. */
+static const char *bin_dir(void)
+{
+	static char dir[PATH_MAX];
+	char *slash;
+	ssize_t n;
+
+	if (dir[0])
+		return dir;
+	n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+	if (n <= 0)
+		return NULL;
+	dir[n] = 0;
+	/* The kernel's path is absolute: cut it at its last '/'. */
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir) {
+		dir[0] = 0;
+		return NULL;
+	}
+	*slash = 0;
+	return dir;
+}
+
+static int is_exec(const char *p) { return access(p, X_OK) == 0; }
+
+/* The data root holding scripts/, plot/, profiles/: $UB_DATADIR, else the
+ * installed share/uringbpf beside bin/, else the checkout above build/. */
+static int data_root(const char *script, char root[PATH_MAX], char *tried, size_t tlen)
+{
+	const char *env = getenv("UB_DATADIR"), *bin = bin_dir();
+	char cand[3][PATH_MAX], p[PATH_MAX + 64];
+	int n = 0;
+
+	if (env && *env)
+		snprintf(cand[n++], PATH_MAX, "%s", env);
+	if (bin) {
+		snprintf(cand[n++], PATH_MAX, "%s/../share/uringbpf", bin);
+		snprintf(cand[n++], PATH_MAX, "%s/..", bin);
+	}
+	tried[0] = 0;
+	for (int i = 0; i < n; i++) {
+		size_t used = strlen(tried);
+
+		if (snprintf(p, sizeof(p), "%s/%s", cand[i], script) >= (int)sizeof(p))
+			continue;
+		if (is_exec(p) && realpath(cand[i], root))
+			return 0;
+		/* A long path is cut short in the message only. */
+		if (snprintf(tried + used, tlen - used, "%s%s", i ? ", " : "", p) < 0)
+			break;
+	}
+	return -1;
+}
+
+/* setenv(name, value) unless the user set it (non-empty). */
+static void default_env(const char *name, const char *value)
+{
+	const char *v = getenv(name);
+
+	if (!v || !*v)
+		setenv(name, value, 1);
+}
+
+/* The engine this binary goes with: the build's, else the one installed
+ * beside it (PREFIX/lib/fio, also under DESTDIR), else FIO_PREFIX's. */
+static void default_engine(const char *bin)
+{
+	char p[PATH_MAX + 64];
+	const char *rel[] = { "%s/fio-uringbpf.so", "%s/../lib/fio/fio-uringbpf.so" };
+
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(p, sizeof(p), rel[i], bin);
+		char real[PATH_MAX];
+		if (access(p, R_OK) == 0 && realpath(p, real)) {
+			default_env("UB_ENGINE", real);
+			return;
+		}
+	}
+	if (access(UB_FIO_PREFIX "/lib/fio/fio-uringbpf.so", R_OK) == 0)
+		default_env("UB_ENGINE", UB_FIO_PREFIX "/lib/fio/fio-uringbpf.so");
+}
+
+static int cmd_script(const struct cmd *c, int argc, char **argv)
+{
+	char root[PATH_MAX], tried[3 * PATH_MAX + 256], path[PATH_MAX + 64], p[PATH_MAX + 64];
+	const char *bin = bin_dir();
+
+	if (data_root(c->script, root, tried, sizeof(tried))) {
+		fprintf(stderr, PROG " %s: %s not found (looked for %s): run 'make' in the checkout, "
+			"or 'make install', or set UB_DATADIR\n", c->name, c->script,
+			tried[0] ? tried : "no place: /proc/self/exe is unreadable");
+		return UB_EDATA;
+	}
+	if (bin) {
+		snprintf(p, sizeof(p), "%s/uringbpf-db", bin);
+		if (is_exec(p))
+			default_env("UB_DB", p);
+		default_engine(bin);
+	}
+	snprintf(p, sizeof(p), "%s/profiles", root);
+	default_env("UB_PROFILES_DIR", p);
+	snprintf(p, sizeof(p), "%s/plot", root);
+	default_env("UB_PLOT_DIR", p);
+	snprintf(path, sizeof(path), "%s/%s", root, c->script);
+	argv[0] = path;
+	execv(path, argv);
+	fprintf(stderr, PROG " %s: can't run %s: %s\n", c->name, path, strerror(errno));
+	return UB_EDATA;
+}
+
+/* ---------------------------------------------------------------- help */
+
+static int cmd_help(const struct cmd *c, int argc, char **argv)
+{
+	const struct cmd *t;
+	char *hargv[] = { NULL, "--help", NULL };
+
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		list_cmds(stdout);
+		return UB_OK;
+	}
+	if (argc > 2) {
+		fprintf(stderr, PROG " help: one command at a time, got '%s' after '%s'\n",
+			argv[2], argv[1]);
+		return UB_EUSAGE;
+	}
+	t = find_cmd(argv[1]);
+	if (!t)
+		return unknown_cmd(argv[1]);
+	if (t == c)
+		return cmd_help(c, 1, argv);
+	hargv[0] = (char *)t->name;
+	return t->fn(t, 2, hargv);
+}
+
+int main(int argc, char **argv)
+{
+	const struct cmd *c;
+	const char *me = strrchr(argv[0], '/');
+
+	me = me ? me + 1 : argv[0];
+	if (!strcmp(me, "uringbpf-db"))
+		return cmd_db(argc, argv);
+	if (argc < 2) {
+		list_cmds(stderr);
+		return UB_EUSAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		list_cmds(stdout);
+		return UB_OK;
+	}
+	if (argv[1][0] == '-') {
+		fprintf(stderr, PROG ": unknown option '%s': options go after the command "
+			"(" PROG " COMMAND --help)\n", argv[1]);
+		return UB_EUSAGE;
+	}
+	c = find_cmd(argv[1]);
+	if (!c)
+		return unknown_cmd(argv[1]);
+	return c->fn(c, argc - 1, argv + 1);
+}

@@ -1,0 +1,62 @@
+#!/bin/bash
+# The installed CLI from a directory outside the checkout, with none of the
+# runner's UB_* variables: "uringbpf sweep --profile seed-table" resolves the
+# profile from the installed share/uringbpf/profiles, runs the installed
+# engine, imports into SQLite (rows counted with sqlite3), and "uringbpf plot"
+# draws PNG + SVG with the installed templates; "uringbpf demo" does it all
+# into ./results.
+source "$UB_TOP/tests/lib.sh"
+source "$UB_TOP/tests/sweep/sweep-lib.sh"
+source "$UB_TOP/tests/cli/cli-lib.sh"
+sweep_require cli-e2e
+ub_scratch_init
+[ -z "${UB_ASAN:-}" ] || { skip "cli-e2e: the installed engine would load without the ASan runtime"; finish; }
+command -v gnuplot >/dev/null || { skip "cli-e2e: no gnuplot"; finish; }
+
+root=$UB_SCRATCH/root
+cli_install "$root" || { not_ok "cli-e2e: make install failed: $(tail -n 5 "$root.log")"; finish; }
+bin=$root/usr/local/bin share=$root/usr/local/share/uringbpf
+
+# A fresh directory, outside the checkout; the target a file on /dev/shm.
+work=$(mktemp -d) && ub_at_exit "rm -rf '$work'"
+tgt=$(mktemp /dev/shm/ub-cli-e2e.XXXXXX) && ub_at_exit "rm -f '$tgt'"
+case $work in "$UB_TOP"/*) not_ok "cli-e2e: $work is inside the checkout"; finish ;; esac
+cd "$work" || exit 1
+
+outside_env "$bin/uringbpf" sweep --profile seed-table --target "$tgt" --size 16m --iodepths 1 \
+	--runtime 1 --db "$work/r.db" --sweep-name e2e >sweep.log 2>&1
+rc=$?
+expect_eq sweep-exit "$rc" 0
+[ "$rc" = 0 ] || sed 's/^/  sweep: /' sweep.log
+
+env=results/e2e/sweep.env
+expect_eq profile-from-install "$(sed -n 's/^profile_file=//p' "$env" 2>/dev/null)" "$share/profiles/seed-table.fio"
+expect_eq engine-from-install "$(sed -n 's/^engine=//p' "$env" 2>/dev/null)" "external:$(cd "$root/usr/local/lib/fio" && pwd -P)/fio-uringbpf.so"
+# tmpfs can't poll: interrupt and sqpoll run, the two IOPOLL sections are skipped.
+expect_eq runs-in-db "$(sqlite3 -batch r.db "SELECT count(*) FROM runs WHERE sweep = 'e2e'" 2>&1)" 2
+expect_eq configs-in-db "$(sqlite3 -batch r.db "SELECT group_concat(config, ',') FROM (SELECT DISTINCT config FROM runs WHERE sweep = 'e2e' ORDER BY config)" 2>&1)" \
+	"interrupt,sqpoll"
+# The points match the JSON fio wrote (computed here, without the DB tool).
+want=$(kiops_of results/e2e/json/interrupt/qd1-r1.json)
+got=$(sqlite3 -batch r.db "SELECT kiops_mean FROM kiops_by_iodepth WHERE sweep = 'e2e' AND config = 'interrupt' AND iodepth = 1")
+awk -v a="$got" -v b="$want" 'BEGIN { d = a - b; exit !(b > 0 && d < 0.01 && d > -0.01) }' &&
+	ok "kiops-matches-json: $got kIOPS" || not_ok "kiops-matches-json: DB has '$got', the JSON '$want'"
+
+outside_env "$bin/uringbpf" plot --db r.db --sweep e2e --out graphs >plot.log 2>&1
+expect_eq plot-exit "$?" 0
+is_png graphs/kiops.png && ok "plot-png: graphs/kiops.png is a PNG" || not_ok "plot-png: no PNG: $(cat plot.log)"
+is_svg graphs/kiops.svg && ok "plot-svg: graphs/kiops.svg is an SVG" || not_ok "plot-svg: no SVG: $(cat plot.log)"
+grep -q '^| sqpoll |' graphs/table.md && ok "plot-table: table.md has the sqpoll row" ||
+	not_ok "plot-table: $(cat graphs/table.md 2>&1 | head -n 5)"
+
+# "uringbpf demo" installed writes ./results (not into the install tree).
+outside_env "$bin/uringbpf" demo --runtime 1 --iodepths 1 --sweep-name demo >demo.log 2>&1
+expect_eq demo-exit "$?" 0
+expect_eq demo-runs "$(sqlite3 -batch results/results.db "SELECT count(*) FROM runs WHERE sweep = 'demo'" 2>&1)" 2
+is_png results/demo/kiops.png && ok "demo-png: ./results/demo/kiops.png" || not_ok "demo-png: no PNG: $(tail -n 5 demo.log)"
+expect_eq demo-not-in-share "$(find "$share" -name 'results*' | head -n 3)" ""
+
+# An unknown profile names the installed ones.
+out=$(outside_env "$bin/uringbpf" sweep --profile nope --target "$tgt" 2>&1); rc=$?
+expect_eq unknown-profile "$rc|$out" "2|sweep: --profile: no profile 'nope' ($share/profiles/nope.fio); available: $(cd "$UB_TOP/profiles" && ls -- *.fio | sed 's/\.fio$//' | paste -sd, -)"
+finish

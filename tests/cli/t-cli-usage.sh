@@ -1,0 +1,68 @@
+#!/bin/bash
+# The uringbpf CLI's dispatcher: the command list, "help CMD" and "CMD --help",
+# exit codes 0 ok / 1 failure / 2 usage, and the exact one-line errors for an
+# unknown command or option, a missing script tree.
+source "$UB_TOP/tests/lib.sh"
+source "$UB_TOP/tests/cli/cli-lib.sh"
+ub_scratch_init
+[ -x "$CLI" ] || { skip "cli: $CLI is not built (make)"; finish; }
+
+# run ARGS...: "rc|stdout|stderr" of the CLI.
+run() {
+	local o e rc
+	o=$("$CLI" "$@" 2>"$UB_SCRATCH/err"); rc=$?
+	e=$(cat "$UB_SCRATCH/err")
+	echo "$rc|$o|$e"
+}
+
+list='usage: uringbpf COMMAND [options]   (uringbpf COMMAND --help: its options)
+commands:
+  sweep  run a fio profile over modes x iodepths, import into SQLite
+  db     query and fill the results database (also: uringbpf-db)
+  plot   draw a sweep from the database (PNG + SVG) and its table
+  demo   the seed-table sweep on a default target, graph and table
+  lab    the QEMU kernel lab (Linux 7.3, emulated NVMe)
+  bench  our engine against fio io_uring, libaio and t/io_uring
+  help   this list, or one command'"'"'s help: uringbpf help CMD'
+
+expect_eq help-lists "$(run help)" "0|$list|"
+expect_eq dash-h-lists "$(run -h)" "0|$list|"
+expect_eq dash-dash-help-lists "$(run --help)" "0|$list|"
+expect_eq help-help-lists "$(run help help)" "0|$list|"
+expect_eq no-command-usage "$(run)" "2||$list"
+expect_eq unknown-command "$(run frobnicate --x)" \
+	"2||uringbpf: unknown command 'frobnicate': use sweep, db, plot, demo, lab, bench or help (uringbpf help)"
+expect_eq help-unknown-command "$(run help frob)" \
+	"2||uringbpf: unknown command 'frob': use sweep, db, plot, demo, lab, bench or help (uringbpf help)"
+expect_eq help-two-commands "$(run help db sweep)" \
+	"2||uringbpf help: one command at a time, got 'sweep' after 'db'"
+expect_eq unknown-option "$(run --db x table)" \
+	"2||uringbpf: unknown option '--db': options go after the command (uringbpf COMMAND --help)"
+
+# Each command's help: "help CMD" is "CMD --help" is "CMD -h", exit 0.
+for c in db sweep plot demo lab bench; do
+	a=$(run help "$c") b=$(run "$c" --help) h=$(run "$c" -h)
+	first=$(sed -n '1s/^0|//p' <<<"$a")
+	case $first in [Uu]sage:*) ;; *) first="(no usage line: ${a:0:200})" ;; esac
+	if [ "$a" = "$b" ] && [ "$a" = "$h" ] && [ "${a:0:2}" = "0|" ] && [ "${first:0:6}" != "(no us" ]; then
+		ok "help-$c: help $c = $c --help = $c -h, exit 0: $first"
+	else
+		not_ok "help-$c: help $c gave '${a:0:120}', --help '${b:0:120}', -h '${h:0:120}'"
+	fi
+done
+expect_eq db-help-is-db-usage "$(run help db | head -n 1)" "0|usage: uringbpf-db [--db PATH] COMMAND [options]"
+
+# Commands' own usage errors keep their exit code 2.
+expect_eq db-usage-error "$(run db --db "$UB_SCRATCH/x.db" nosuch | cut -d'|' -f1)" 2
+expect_eq sweep-usage-error "$(run sweep --no-such-option | cut -d'|' -f1)" 2
+
+# A script command with no script tree beside the binary: exit 1, one line.
+mkdir -p "$UB_SCRATCH/lone/bin"
+cp "$CLI" "$UB_SCRATCH/lone/bin/uringbpf"
+l=$UB_SCRATCH/lone
+out=$(env -u UB_DATADIR "$l/bin/uringbpf" sweep --help 2>&1); rc=$?
+expect_eq no-scripts "$rc|$out" "1|uringbpf sweep: scripts/sweep not found (looked for $l/bin/../share/uringbpf/scripts/sweep, $l/bin/../scripts/sweep): run 'make' in the checkout, or 'make install', or set UB_DATADIR"
+# UB_DATADIR points it at a tree.
+out=$(UB_DATADIR=$UB_TOP "$l/bin/uringbpf" plot --help 2>&1 | head -n 1); rc=$?
+expect_eq datadir-env "$rc|${out%% --db*}" "0|Usage: plot/plot"
+finish

@@ -77,4 +77,5 @@ def main(argv):
     print(f"0x{d:016x}")
 
 
-main(sys.argv)
+if __name__ == "__main__":
+    main(sys.argv)

@@ -36,6 +36,8 @@ struct ub_options {
 	unsigned int bpf_chain;
 	unsigned int chain_len;
 	char *bpf_chain_obj;		/* bpf_chain=1: load this object, not the built-in one */
+	unsigned int chain_op;		/* enum ub_chain_op (bpf/chain.h): read or nop steps */
+	unsigned int chain_link;	/* chain_op=nop, user space: NOPs per IOSQE_IO_LINK link */
 };
 
 enum { UB_DEFER_AUTO = 0, UB_DEFER_OFF = 1, UB_DEFER_ON = 2 };

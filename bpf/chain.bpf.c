@@ -17,7 +17,9 @@
  *      for (want), else CONTINUE with cq_wait_idx one past the CQ head, so
  *      the kernel sleeps until the next completion.
  * Intermediate reads land in the slot's buffer inside the region; the last
- * read of a lookup lands in the fio io_u's own buffer.
+ * read of a lookup lands in the fio io_u's own buffer.  With chain_op=nop
+ * (cfg.op) each step is an IORING_OP_NOP instead, queued on the previous
+ * NOP's CQE in the same way, so the loop's own cost is what is measured.
  */
 #include <stddef.h>
 #include <linux/types.h>
@@ -84,13 +86,25 @@ static __always_inline __u8 *slot_buf(struct step *st, __u32 slot)
 	return st->region + UB_CHAIN_DATA_OFF + (__u64)SLOT(slot) * cfg.bsize;
 }
 
-/* Queue the read of slot's current block (not yet submitted). */
+/*
+ * Queue slot's next step (not yet submitted): the read of its current
+ * block, or with chain_op=nop a NOP (cfg.op is a load-time constant, so the
+ * verifier sees only one of the two).
+ */
 static __always_inline void queue_read(struct step *st, __u32 slot)
 {
 	struct ub_chain_slot *s = &st->sh->slots[SLOT(slot)];
 	struct io_uring_sqe *sqe = &st->sqes[st->sq_tail & (cfg.sq_entries - 1)];
 	__u64 addr;
 
+	if (cfg.op == UB_CHAIN_OP_NOP) {
+		__builtin_memset(sqe, 0, sizeof(*sqe));
+		sqe->opcode = IORING_OP_NOP;
+		sqe->user_data = SLOT(slot);
+		s->left--;
+		st->sq_tail++;
+		return;
+	}
 	if (s->left <= 1)
 		addr = s->final_addr;
 	else
@@ -176,6 +190,14 @@ int BPF_PROG(ub_chain_step, struct iou_ctx *ring, struct iou_loop_params *lp)
 		st.sh->cqes++;
 		st.sh->inflight--;
 		s = &st.sh->slots[slot];
+		if (cfg.op == UB_CHAIN_OP_NOP) {
+			/* No data: the next NOP goes out on this one's completion. */
+			if (res < 0 || !s->left)
+				finish(st.sh, slot, res < 0 ? res : 0);
+			else
+				queue_read(&st, slot);
+			continue;
+		}
 		if (res < 0 || res != (int)cfg.bsize) {
 			finish(st.sh, slot, res < 0 ? res : -EIO);
 			continue;

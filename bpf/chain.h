@@ -113,6 +113,17 @@ static inline __u64 ub_chain_digest_term(__u64 start, __u64 final)
 	return ub_chain_mix(start * 0x9e3779b97f4a7c15ULL ^ final);
 }
 
+/*
+ * What one step of a lookup is (chain_op=): a dependent read, or a NOP.  A
+ * NOP step carries no data, but it is issued only after the previous step's
+ * completion, by whichever loop runs the chain, so both ops do the same
+ * round trips.
+ */
+enum ub_chain_op {
+	UB_CHAIN_OP_READ = 0,
+	UB_CHAIN_OP_NOP = 1,
+};
+
 /* ---- bpf_chain=1: the registered memory region ---- */
 
 struct ub_chain_slot {
@@ -218,6 +229,8 @@ struct ub_chain_cfg {
 	__u32 cq_head_off;
 	__u32 cq_tail_off;
 	__u32 cqes_off;
+	__u32 op;		/* enum ub_chain_op */
+	__u32 pad;
 };
 
 #endif

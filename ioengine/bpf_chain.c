@@ -14,6 +14,13 @@
  * bpf_chain=1: the chain runs in the io_uring BPF loop (bpf/chain.bpf.c);
  * this file only starts lookups and collects finished ones through the
  * registered memory region, and calls io_uring_enter to run the loop.
+ *
+ * chain_op=nop: each step is an IORING_OP_NOP instead of a read, issued in
+ * the same way (after the previous step's CQE, by the loop that runs the
+ * chain), so the loop's own cost per request is measured without a read's.
+ * chain_link=K (user space only) submits a lookup's NOPs as IOSQE_IO_LINK
+ * links of K, each link after the previous link's CQEs: the kernel orders
+ * the steps inside a link, user space between links.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -31,11 +38,15 @@ struct ub_chain_lookup {
 	__u64 block;		/* block of the read in flight (user-space path) */
 	__u64 file_blocks;	/* whole blocks in the io_u's file: next must stay below */
 	unsigned int left;	/* reads still to issue (user-space path) */
+	unsigned int inflight;	/* chain_op=nop, user space: NOPs submitted, CQE not yet seen */
+	int err;		/* chain_op=nop, user space: the first failed NOP's -errno */
 	bool busy;		/* queued, not yet handed back to fio */
 };
 
 struct ub_chain {
 	bool bpf;		/* bpf_chain=1 */
+	bool op_nop;		/* chain_op=nop */
+	unsigned int link;	/* chain_link (chain_op=nop, user space): NOPs per link, 0: none */
 	unsigned int len;	/* chain_len */
 	unsigned int bs;
 	unsigned int depth;
@@ -52,6 +63,7 @@ struct ub_chain {
 
 	/* what the job-end line reports */
 	unsigned long long lookups, failed, reads, enters;
+	unsigned long long cqes;	/* chain_op=nop, user space: NOP completions seen */
 	__u64 digest;
 	struct rusage ru0;
 	bool ru0_valid;
@@ -64,13 +76,50 @@ static void log_libbpf_line(const char *line, void *arg)
 	log_err("uringbpf: %s\n", line);
 }
 
+/* chain_op=nop with chain_len>0: the combinations a NOP chain cannot make sense of. */
+static int ub_chain_nop_refused(struct thread_data *td, const struct ub_options *o)
+{
+	if (o->passthru) {
+		ub_err(td, "chain_op=nop issues IORING_OP_NOP, not NVMe commands: passthru=1 "
+		       "does not apply to it; drop passthru=1");
+		return 1;
+	}
+	if (o->restrict_ring || o->bpf_filter) {
+		const char *opt = o->restrict_ring ? "restrict=1" : "bpf_filter=1";
+
+		ub_err(td, "chain_op=nop issues IORING_OP_NOP, which %s does not allow (it allows "
+		       "the job's read opcodes only); drop %s", opt, opt);
+		return 1;
+	}
+	if (o->chain_link && o->bpf_chain) {
+		ub_err(td, "chain_link=%u links NOPs in the user-space loop (bpf_chain=0); with "
+		       "bpf_chain=1 the BPF loop issues every NOP itself: use one or the other",
+		       o->chain_link);
+		return 1;
+	}
+	if (o->chain_link > o->chain_len) {
+		ub_err(td, "chain_link=%u is longer than the chain (chain_len=%u): use "
+		       "chain_link<=%u", o->chain_link, o->chain_len, o->chain_len);
+		return 1;
+	}
+	if (o->chain_link && (unsigned long long)td->o.iodepth * o->chain_link > UB_RING_MAX_ENTRIES) {
+		ub_err(td, "chain_link=%u at iodepth=%u needs a ring of %llu entries (every lookup "
+		       "queues a whole link), more than %u; lower iodepth or chain_link",
+		       o->chain_link, td->o.iodepth,
+		       (unsigned long long)td->o.iodepth * o->chain_link, UB_RING_MAX_ENTRIES);
+		return 1;
+	}
+	return 0;
+}
+
 int ub_chain_init(struct thread_data *td, struct ub_data *ud)
 {
 	struct ub_options *o = td->eo;
 	struct ub_chain *ch;
 	unsigned int bs = td->o.min_bs[DDIR_READ];
-	char errbuf[UB_ERR_LEN];
 	int ret;
+
+	bool op_nop = o->chain_op == UB_CHAIN_OP_NOP;
 
 	if (!o->chain_len) {
 		if (o->bpf_chain) {
@@ -78,17 +127,35 @@ int ub_chain_init(struct thread_data *td, struct ub_data *ud)
 			       "and a file written by uringbpf-mkchain");
 			return 1;
 		}
+		if (op_nop) {
+			ub_err(td, "chain_op=nop needs chain_len=N (N>=1 NOPs per fio I/O)");
+			return 1;
+		}
+		if (o->chain_link) {
+			ub_err(td, "chain_link=%u is for chain_op=nop with chain_len=N", o->chain_link);
+			return 1;
+		}
 		return 0;
+	}
+	if (op_nop && ub_chain_nop_refused(td, o))
+		return 1;
+	if (!op_nop && o->chain_link) {
+		ub_err(td, "chain_link=%u links NOPs (chain_op=nop); a read chain cannot be linked "
+		       "with IOSQE_IO_LINK, since each read's offset comes from the previous read's "
+		       "data: drop chain_link= or use chain_op=nop", o->chain_link);
+		return 1;
 	}
 	if (o->bpf_chain_obj && !o->bpf_chain) {
 		ub_err(td, "bpf_chain_obj= is for bpf_chain=1");
 		return 1;
 	}
 	if (td_write(td)) {
-		ub_err(td, "chain_len=%u: a lookup is a chain of reads; use rw=read or rw=randread",
-		       o->chain_len);
+		ub_err(td, "chain_len=%u: a lookup is a chain of %s; use rw=read or rw=randread",
+		       o->chain_len, op_nop ? "NOPs (nothing is written)" : "reads");
 		return 1;
 	}
+	if (op_nop)
+		goto checked;	/* a NOP step uses no block, buffer or file data */
 	if (bs != td->o.max_bs[DDIR_READ]) {
 		ub_err(td, "chain_len=%u: each read is one chain block: use one bs (the chain "
 		       "file's block size, uringbpf-mkchain -b), not a range", o->chain_len);
@@ -132,11 +199,14 @@ int ub_chain_init(struct thread_data *td, struct ub_data *ud)
 		return 1;
 	}
 
+checked:
 	ch = calloc(1, sizeof(*ch));
 	if (!ch)
 		return 1;
 	ud->chain = ch;
 	ch->bpf = o->bpf_chain;
+	ch->op_nop = op_nop;
+	ch->link = o->chain_link;
 	ch->len = o->chain_len;
 	ch->bs = bs;
 	ch->depth = td->o.iodepth;
@@ -144,6 +214,9 @@ int ub_chain_init(struct thread_data *td, struct ub_data *ud)
 	ch->pending = calloc(ch->depth, sizeof(*ch->pending));
 	if (!ch->lk || !ch->pending)
 		return 1;
+	/* Each lookup queues a whole link at once: the SQ and CQ must hold them all. */
+	if (ch->link)
+		ud->cfg.entries = ch->depth * ch->link;
 	if (!ch->bpf)
 		return 0;
 
@@ -173,7 +246,6 @@ int ub_chain_register_region(struct thread_data *td, struct ub_data *ud)
 	struct io_uring_mem_region_reg mr;
 	unsigned int slots;
 	size_t page = 4096;
-	char errbuf[UB_ERR_LEN];
 	void *mem;
 	int ret;
 
@@ -248,6 +320,7 @@ static int loop_attach(struct thread_data *td, struct ub_data *ud, struct ub_cha
 	cfg.cq_head_off = (char *)ring->cq.khead - (char *)ring->cq.ring_ptr;
 	cfg.cq_tail_off = (char *)ring->cq.ktail - (char *)ring->cq.ring_ptr;
 	cfg.cqes_off = (char *)ring->cq.cqes - (char *)ring->cq.ring_ptr;
+	cfg.op = ch->op_nop ? UB_CHAIN_OP_NOP : UB_CHAIN_OP_READ;
 
 	ret = ub_bpf_loop_attach(ch->loop, ring->ring_fd, &cfg, ch->err, sizeof(ch->err));
 	if (ret) {
@@ -256,8 +329,9 @@ static int loop_attach(struct thread_data *td, struct ub_data *ud, struct ub_cha
 		td_verror(td, -ret, "bpf_chain attach");
 		return 1;
 	}
-	ub_info(td, "bpf_chain=1: io_uring BPF loop attached (chain_len=%u, bs=%u, %u slots, "
-		"region %zu KiB)", ch->len, ch->bs, slots, ch->region_size >> 10);
+	ub_info(td, "bpf_chain=1: io_uring BPF loop attached (chain_op=%s, chain_len=%u, bs=%u, "
+		"%u slots, region %zu KiB)", ch->op_nop ? "nop" : "read", ch->len, ch->bs, slots,
+		ch->region_size >> 10);
 	return 0;
 }
 
@@ -269,7 +343,11 @@ int ub_chain_post_init(struct thread_data *td, struct ub_data *ud)
 		return 0;
 	if (ch->bpf && (ub_chain_register_region(td, ud) || loop_attach(td, ud, ch)))
 		return 1;
-	if (!ch->bpf)
+	if (!ch->bpf && ch->op_nop)
+		ub_info(td, "chain_op=nop, chain_len=%u: each lookup's NOPs are chained in user "
+			"space (bpf_chain=0)%s", ch->len,
+			ch->link ? ", as IOSQE_IO_LINK links" : "");
+	else if (!ch->bpf)
 		ub_info(td, "chain_len=%u, bs=%u: each lookup's reads are chained in user space "
 			"(bpf_chain=0)", ch->len, ch->bs);
 	ch->ru0_valid = !getrusage(RUSAGE_THREAD, &ch->ru0);
@@ -324,7 +402,7 @@ static void lookup_done(struct thread_data *td, struct ub_chain *ch, struct io_u
 {
 	struct ub_chain_lookup *lk = &ch->lk[io_u->index];
 
-	if (!res) {
+	if (!res && !ch->op_nop) {
 		blk = io_u->xfer_buf;
 		bad = ub_chain_block_verify(blk, block, ch->bs, lk->file_blocks);
 		if (bad)
@@ -333,7 +411,7 @@ static void lookup_done(struct thread_data *td, struct ub_chain *ch, struct io_u
 	lk->busy = false;
 	if (res == -EBADMSG && bad)
 		report_bad(td, ch, io_u, block, bad, blk);
-	else if (res == -EIO && !ch->reported_bad) {
+	else if (res == -EIO && !ch->op_nop && !ch->reported_bad) {
 		ch->reported_bad = true;
 		ub_err(td, "chain: short read of block %llu of %s: the file is shorter than "
 		       "the chain (size= beyond the file written by uringbpf-mkchain?)",
@@ -345,7 +423,8 @@ static void lookup_done(struct thread_data *td, struct ub_chain *ch, struct io_u
 	} else {
 		io_u->error = 0;
 		ch->lookups++;
-		ch->digest ^= ub_chain_digest_term(lk->start, block);
+		if (!ch->op_nop)
+			ch->digest ^= ub_chain_digest_term(lk->start, block);
 	}
 	ch->outstanding--;
 }
@@ -396,6 +475,67 @@ static void user_queue_read(struct ub_data *ud, struct ub_chain *ch, struct io_u
 	ch->reads++;
 }
 
+/*
+ * chain_op=nop: queue the lookup's next step, one NOP, or with chain_link=K
+ * the next link of up to K NOPs (IOSQE_IO_LINK on all but its last).  The
+ * ring holds iodepth x K entries (ub_chain_init), so a whole link fits.
+ */
+static void user_queue_nops(struct ub_data *ud, struct ub_chain *ch, struct io_u *io_u)
+{
+	struct ub_chain_lookup *lk = &ch->lk[io_u->index];
+	unsigned int n = 1, i;
+
+	if (ch->link)
+		n = lk->left < ch->link ? lk->left : ch->link;
+	for (i = 0; i < n; i++) {
+		struct io_uring_sqe *sqe;
+
+		/* As in user_queue_read: only SQPOLL can hold SQ slots past a completion. */
+		while (!(sqe = io_uring_get_sqe(&ud->ring))) {
+			io_uring_sqring_wait(&ud->ring);
+			ch->enters++;
+		}
+		io_uring_prep_nop(sqe);
+		if (i + 1 < n)
+			sqe->flags |= IOSQE_IO_LINK;
+		io_uring_sqe_set_data(sqe, io_u);
+	}
+	lk->left -= n;
+	lk->inflight += n;
+	ch->unsubmitted += n;
+	ch->reads += n;
+}
+
+/*
+ * chain_op=nop: one NOP's CQE.  The lookup's next step (or link) is queued
+ * once all its NOPs in flight completed; the lookup ends when none is left
+ * or one failed.  Returns false, consuming nothing, when the CQE would end a
+ * lookup and fio has no room for another event.
+ */
+static bool user_reap_nop(struct thread_data *td, struct ub_data *ud, struct ub_chain *ch,
+			  struct io_u *io_u, int res, unsigned int *n, unsigned int have,
+			  unsigned int max)
+{
+	struct ub_chain_lookup *lk = &ch->lk[io_u->index];
+	bool ends = lk->inflight == 1 && (res < 0 || lk->err || !lk->left);
+
+	if (ends && have + *n == max)
+		return false;
+	ch->cqes++;
+	lk->inflight--;
+	if (res < 0 && !lk->err)
+		lk->err = res;
+	if (lk->inflight)
+		return true;
+	if (!lk->err && lk->left) {
+		user_queue_nops(ud, ch, io_u);
+		return true;
+	}
+	lookup_done(td, ch, io_u, lk->err, lk->block, 0, NULL);
+	ud->events[have + (*n)++] = io_u;
+	return true;
+}
+
 static int user_submit(struct thread_data *td, struct ub_data *ud, struct ub_chain *ch,
 		       unsigned int wait_nr)
 {
@@ -442,6 +582,12 @@ static unsigned int user_reap(struct thread_data *td, struct ub_data *ud, struct
 		struct ub_chain_lookup *lk = &ch->lk[io_u->index];
 		int res = cqe->res, bad = 0;
 
+		if (ch->op_nop) {
+			if (!user_reap_nop(td, ud, ch, io_u, res, &n, have, max))
+				break;
+			seen++;
+			continue;
+		}
 		if (res == (int)ch->bs && lk->left) {
 			const struct ub_chain_block *blk = io_u->xfer_buf;
 
@@ -619,6 +765,8 @@ enum fio_q_status ub_chain_queue(struct thread_data *td, struct io_u *io_u)
 	}
 	lk->start = lk->block = io_u->offset / ch->bs;
 	lk->left = ch->len;
+	lk->inflight = 0;
+	lk->err = 0;
 	/* Unknown size: still bound next so that next * bs cannot wrap. */
 	lk->file_blocks = f->real_file_size ? f->real_file_size / ch->bs : ~0ULL / ch->bs;
 	lk->busy = true;
@@ -630,10 +778,12 @@ enum fio_q_status ub_chain_queue(struct thread_data *td, struct io_u *io_u)
 		s->final_addr = (uintptr_t)io_u->xfer_buf;
 		s->left = ch->len;
 		s->fd = ud->files_registered ? (int)f->engine_pos : f->fd;
-		s->sqe_flags = ud->files_registered ? IOSQE_FIXED_FILE : 0;
+		s->sqe_flags = ud->files_registered && !ch->op_nop ? IOSQE_FIXED_FILE : 0;
 		s->bad = 0;
 		s->file_blocks = lk->file_blocks;
 		sh->start_q[sh->start_tail++ & (UB_CHAIN_MAX_SLOTS - 1)] = io_u->index;
+	} else if (ch->op_nop) {
+		user_queue_nops(ud, ch, io_u);
 	} else {
 		user_queue_read(ud, ch, io_u);
 	}
@@ -687,13 +837,21 @@ void ub_chain_cleanup(struct thread_data *td, struct ub_data *ud)
 					 ch->ru0.ru_nivcsw) / n;
 		if (ch->sh) {
 			ch->reads = ch->sh->reads;
+			ch->cqes = ch->sh->cqes;
 			snprintf(steps, sizeof(steps), ", %.2f loop_steps/lookup",
 				 (double)ch->sh->steps / n);
 		}
-		ub_info(td, "chain_len=%u bpf_chain=%u: %llu lookups, %.2f reads/lookup, "
-			"%.2f enters/lookup, %.2f ctxsw/lookup%s, final-block digest 0x%016llx",
-			ch->len, ch->bpf, n, (double)ch->reads / n, (double)ch->enters / n, ctxsw,
-			steps, (unsigned long long)ch->digest);
+		/* The totals are exact: a test checks nops = cqes = chain_len x lookups. */
+		if (ch->op_nop)
+			ub_info(td, "chain_op=nop chain_len=%u bpf_chain=%u chain_link=%u: %llu lookups, "
+				"%llu nops, %llu cqes, %.2f nops/lookup, %.2f enters/lookup, "
+				"%.2f ctxsw/lookup%s", ch->len, ch->bpf, ch->link, n, ch->reads,
+				ch->cqes, (double)ch->reads / n, (double)ch->enters / n, ctxsw, steps);
+		else
+			ub_info(td, "chain_len=%u bpf_chain=%u: %llu lookups, %.2f reads/lookup, "
+				"%.2f enters/lookup, %.2f ctxsw/lookup%s, final-block digest 0x%016llx",
+				ch->len, ch->bpf, n, (double)ch->reads / n, (double)ch->enters / n,
+				ctxsw, steps, (unsigned long long)ch->digest);
 	}
 	ub_bpf_loop_destroy(ch->loop);
 	if (ch->sh)

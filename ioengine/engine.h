@@ -59,6 +59,8 @@ struct ub_options {
 	unsigned int bpf_chain;
 	int chain_len;
 	char *bpf_chain_obj;		/* bpf_chain=1: load this object, not the built-in one */
+	unsigned int chain_op;		/* enum ub_chain_op (bpf/chain.h): read or nop steps */
+	unsigned int chain_link;	/* chain_op=nop, user space: NOPs per IOSQE_IO_LINK link */
 	char *report;			/* report=PATH: ioengine/report.c */
 };
 

@@ -113,4 +113,31 @@ for next in 4503599627370496 4503599627370495; do
 	refuse err-chain-next-out-of-range-$next "uringbpf: chain: block 3 (offset 12288) of $UB_SCRATCH/far-$next points to block $next, past the end of the file (1024 blocks of 4096 bytes): its next pointer is out of range; write the file with uringbpf-mkchain -b 4096 FILE SIZE and read it with bs=4096" \
 		--chain_len=2 --filename="$UB_SCRATCH/far-$next" --offset=12288 --size=4k
 done
+
+# chain_op=nop (tests/chain/t-chain-nop.sh): combinations a NOP chain refuses.
+# On a file, passthru=1 is refused first for the target; the lab checks the
+# NOP chain's own line on /dev/ng0n1 (g-chain-nop.sh).
+refuse err-chain-nop-passthru "uringbpf: passthru=1: $f is not an NVMe namespace" \
+	--chain_op=nop --chain_len=8 --passthru=1
+refuse err-chain-nop-without-len "uringbpf: chain_op=nop needs chain_len=N (N>=1 NOPs per fio I/O)" \
+	--chain_op=nop
+refuse err-chain-link-without-len "uringbpf: chain_link=2 is for chain_op=nop with chain_len=N" \
+	--chain_link=2
+refuse err-chain-link-read "uringbpf: chain_link=2 links NOPs (chain_op=nop); a read chain cannot be linked with IOSQE_IO_LINK, since each read's offset comes from the previous read's data: drop chain_link= or use chain_op=nop" \
+	--chain_len=8 --chain_link=2
+refuse err-chain-link-bpf "uringbpf: chain_link=2 links NOPs in the user-space loop (bpf_chain=0); with bpf_chain=1 the BPF loop issues every NOP itself: use one or the other" \
+	--chain_op=nop --chain_len=8 --chain_link=2 --bpf_chain=1
+refuse err-chain-link-too-long "uringbpf: chain_link=16 is longer than the chain (chain_len=8): use chain_link<=8" \
+	--chain_op=nop --chain_len=8 --chain_link=16
+refuse err-chain-link-ring "uringbpf: chain_link=64 at iodepth=1024 needs a ring of 65536 entries (every lookup queues a whole link), more than 32768; lower iodepth or chain_link" \
+	--chain_op=nop --chain_len=64 --chain_link=64 --iodepth=1024
+refuse err-chain-nop-restrict "uringbpf: chain_op=nop issues IORING_OP_NOP, which restrict=1 does not allow (it allows the job's read opcodes only); drop restrict=1" \
+	--chain_op=nop --chain_len=8 --restrict=1
+refuse err-chain-nop-write "uringbpf: chain_len=8: a lookup is a chain of NOPs (nothing is written); use rw=read or rw=randread" \
+	--chain_op=nop --chain_len=8 --rw=write
+refuse err-chain-op-bad "nop" --chain_op=noop --chain_len=8
+if ! grep -qa io_uring_bpf_ops /sys/kernel/btf/vmlinux 2>/dev/null; then
+	refuse err-chain-nop-bpf-no-kernel-support "uringbpf: bpf_chain=1: this kernel (Linux $(uname -r)) has no io_uring BPF loop" \
+		--chain_op=nop --chain_len=8 --bpf_chain=1
+fi
 finish

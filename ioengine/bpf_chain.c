@@ -541,6 +541,7 @@ static int user_submit(struct thread_data *td, struct ub_data *ud, struct ub_cha
 {
 	struct io_uring *ring = &ud->ring;
 	bool sqpoll = ring->flags & IORING_SETUP_SQPOLL;
+	unsigned int tries = 0;
 	int ret;
 
 	for (;;) {
@@ -555,10 +556,29 @@ static int user_submit(struct thread_data *td, struct ub_data *ud, struct ub_cha
 		if (ret == -EINTR)
 			continue;
 		if (ret == -EAGAIN || ret == -EBUSY) {
+			/*
+			 * Refused: reaping frees what the kernel lacked, so with
+			 * CQEs waiting return and let the caller reap (the SQEs
+			 * stay queued); with none, retry a bounded number of times.
+			 */
 			io_uring_get_events(ring);
 			ch->enters++;
+			if (io_uring_cq_ready(ring))
+				return 0;
+			if (++tries == UB_ENTER_TRIES) {
+				ub_err(td, "chain: the kernel refused to take %u queued SQE%s for %u ms "
+				       "with no completion to reap (io_uring_enter: %s); lower iodepth or "
+				       "numjobs, or free memory", io_uring_sq_ready(ring),
+				       io_uring_sq_ready(ring) == 1 ? "" : "s",
+				       UB_ENTER_TRIES * UB_ENTER_BACKOFF_US / 1000, strerror(-ret));
+				td_verror(td, -ret, "io_uring_enter");
+				return ret;
+			}
+			usleep(UB_ENTER_BACKOFF_US);
 			continue;
 		}
+		ub_err(td, "chain: io_uring_enter (submit %u, wait for %u) failed: %s",
+		       io_uring_sq_ready(ring), wait_nr, strerror(-ret));
 		td_verror(td, -ret, "io_uring_enter");
 		return ret;
 	}

@@ -415,14 +415,6 @@ static void ub_mark_issued(struct thread_data *td, struct ub_data *ud)
 }
 
 /*
- * A refused submit (-EAGAIN/-EBUSY: the kernel is out of requests or CQ
- * space) with nothing in flight is retried this often, this far apart,
- * before the job fails: nothing but time can free what the kernel lacks.
- */
-#define UB_ENTER_TRIES		100
-#define UB_ENTER_BACKOFF_US	10000
-
-/*
  * The one way into the kernel for the read/write path: submit what the SQ
  * holds and wait for wait_nr CQEs; with flush (and wait_nr 0) enter with
  * GETEVENTS even so, which runs a DEFER_TASKRUN ring's task work and polls

@@ -70,6 +70,15 @@ enum { UB_VMODE_READ = 1, UB_VMODE_COMPARE };
 enum { UB_DEFER_AUTO = 0, UB_DEFER_OFF = 1, UB_DEFER_ON = 2 };
 
 /*
+ * A refused submit (-EAGAIN/-EBUSY: the kernel is out of requests or CQ
+ * space) with nothing to reap is retried this often, this far apart, before
+ * the job fails: nothing but time can free what the kernel lacks.  Used by
+ * every backend's submit (engine.c, bpf_chain.c).
+ */
+#define UB_ENTER_TRIES		100
+#define UB_ENTER_BACKOFF_US	10000
+
+/*
  * A backend: how a job's I/Os become SQEs and its completions io_us
  * (engine.c: read/write, NVMe passthrough; bpf_chain.c: the chain).  The
  * ioengine callbacks only dispatch to it; it is chosen once, in ->init.

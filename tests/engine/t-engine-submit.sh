@@ -31,4 +31,22 @@ for mode in "defer:--iodepth=8" "interrupt-qd1:--iodepth=1 --defer_taskrun=0"; d
 		not_ok "submit-eagain-$name: rc=$rc, no refusal line: $(grep -m3 -E 'uringbpf|err=' "$S/$name.log" | tr '\n' ' ')"
 	fi
 done
+
+# The user-space chain submits through its own loop: the same bound there.
+start=$(date +%s)
+timeout -k 5 60 "$S/seccomp-eagain" "$(ub_fio_bin)" --thread --ioengine="external:$UB_ENGINE" \
+	--chain_op=nop --chain_len=2 --iodepth=4 --name=c --filename="$S/f" --size=4m \
+	--rw=randread --bs=4k >"$S/chain.log" 2>&1
+rc=$? secs=$(($(date +%s) - start))
+if [ "$rc" = 77 ]; then
+	skip "submit-eagain-chain: $(tail -n 1 "$S/chain.log")"
+elif [ "$rc" -ge 124 ]; then
+	not_ok "submit-eagain-chain: still retrying after 60 s (rc=$rc)"
+elif [ "$rc" = 0 ]; then
+	not_ok "submit-eagain-chain: the job succeeded although every submit was refused"
+elif grep -qE '^uringbpf: chain: the kernel refused to take [0-9]+ queued SQEs? for 1000 ms with no completion to reap \(io_uring_enter: Resource temporarily unavailable\); lower iodepth or numjobs, or free memory$' "$S/chain.log"; then
+	ok "submit-eagain-chain: refused after a bounded wait, job failed in ${secs} s"
+else
+	not_ok "submit-eagain-chain: rc=$rc, no refusal line: $(grep -m3 -E 'uringbpf|err=' "$S/chain.log" | tr '\n' ' ')"
+fi
 finish

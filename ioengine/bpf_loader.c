@@ -293,7 +293,7 @@ static int set_config(struct ub_bpf_loop *loop, int ring_fd, const struct ub_cha
 	ops = bpf_map__initial_value(ops_map, &sz);
 	if (!ops || sz < sizeof(*ops)) {
 		snprintf(err, errlen, "bpf_chain=1: this libbpf cannot set the struct_ops map's "
-			 "ring_fd before load (it needs libbpf 1.5 or newer with "
+			 "ring_fd before load (it needs libbpf 1.4 or newer with "
 			 "SEC(\".struct_ops.link\") support)");
 		return -EOPNOTSUPP;
 	}

@@ -33,6 +33,7 @@ static const char usage_text[] =
 	"      gnuplot data: per config \"# config: LABEL\" then \"x mean stddev min max n\"\n"
 	"  configs [--sweep NAME]      config labels, first seen first\n"
 	"  info [--sweep NAME]         sweep, device, kernel, host, fio_version, date, runs\n"
+	"  seed-shape --sweep NAME     SQPOLL+IOPOLL / IOPOLL per iodepth: the seed table beside NAME\n"
 	"  runs                        id, time, sweep, config, host, file (tab separated)\n"
 	"  export-csv [--view NAME]    a view or table as CSV (default kiops_by_iodepth)\n"
 	"  sql \"SELECT ...\"            one read-only query, columns separated by '|'\n"
@@ -94,6 +95,7 @@ static const struct cmd cmds[] = {
 	{ "series", series_opts, 0, 0, "" },
 	{ "configs", sweep_opts, 0, 0, "" },
 	{ "info", sweep_opts, 0, 0, "" },
+	{ "seed-shape", sweep_opts, 0, 0, "" },
 	{ "runs", no_opts, 0, 0, "" },
 	{ "export-csv", export_opts, 0, 0, "" },
 	{ "sql", no_opts, 1, 1, "\"SELECT ...\"" },
@@ -436,6 +438,8 @@ static int run(const struct cmd *c, struct args *a, const char *path, int npos, 
 		rc = ub_cmd_configs(db, a->f.sweep, stdout, &e);
 	else if (!strcmp(c->name, "info"))
 		rc = ub_cmd_info(db, a->f.sweep, stdout, &e);
+	else if (!strcmp(c->name, "seed-shape"))
+		rc = ub_cmd_seed_shape(db, a->f.sweep, stdout, &e);
 	else if (!strcmp(c->name, "runs"))
 		rc = ub_cmd_runs(db, stdout, &e);
 	else if (!strcmp(c->name, "export-csv"))

@@ -111,6 +111,9 @@ int ub_cmd_series(sqlite3 *db, const struct ub_filter *f, const char *x, const c
 		  FILE *out, struct ub_err *e);
 int ub_metric_valid(const char *metric);
 
+/* seed_shape.c: the seed table's SQPOLL+IOPOLL/IOPOLL ratios beside a sweep's. */
+int ub_cmd_seed_shape(sqlite3 *db, const char *sweep, FILE *out, struct ub_err *e);
+
 /* listing.c */
 int ub_cmd_configs(sqlite3 *db, const char *sweep, FILE *out, struct ub_err *e);
 int ub_cmd_info(sqlite3 *db, const char *sweep, FILE *out, struct ub_err *e);

@@ -52,6 +52,8 @@ grep -q '^| sqpoll |' graphs/table.md && ok "plot-table: table.md has the sqpoll
 # "uringbpf demo" installed writes ./results (not into the install tree).
 outside_env "$bin/uringbpf" demo --runtime 1 --iodepths 1 --sweep-name demo >demo.log 2>&1
 expect_eq demo-exit "$?" 0
+# The seed's shape: on a file there is no IOPOLL to compare, and demo says so.
+expect_eq demo-seed-shape "$(grep -c '^seed shape: sweep demo has no randread point with both iopoll and sqpoll+iopoll' demo.log)" 1
 expect_eq demo-runs "$(sqlite3 -batch results/results.db "SELECT count(*) FROM runs WHERE sweep = 'demo'" 2>&1)" 2
 is_png results/demo/kiops.png && ok "demo-png: ./results/demo/kiops.png" || not_ok "demo-png: no PNG: $(tail -n 5 demo.log)"
 expect_eq demo-not-in-share "$(find "$share" -name 'results*' | head -n 3)" ""

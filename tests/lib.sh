@@ -100,16 +100,18 @@ ub_must() {
 # for tests that hand fio's path to another program (sweep, bench, timeout).
 ub_fio_bin() {
 	if [ -z "${UB_ASAN:-}" ]; then echo "$UB_FIO"; return; fi
-	local w=$UB_BUILD/fio-asan
-	cat >"$w.$$" <<EOW
+	local w=$UB_BUILD/fio-asan tmp
+	# A file of its own: concurrent callers in subshells share $$.
+	tmp=$(mktemp "$w.XXXXXX")
+	cat >"$tmp" <<EOW
 #!/bin/sh
 # fio with the ASan runtime first, for the ASan engine (written by tests/lib.sh).
 export ASAN_OPTIONS=\${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=23}
 export LSAN_OPTIONS=\${LSAN_OPTIONS:-suppressions=$UB_TOP/tests/asan/lsan.supp:print_suppressions=0}
 LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)" exec "$UB_FIO" "\$@"
 EOW
-	chmod +x "$w.$$"
-	if cmp -s "$w.$$" "$w"; then rm -f "$w.$$"; else mv "$w.$$" "$w"; fi
+	chmod +x "$tmp"
+	if cmp -s "$tmp" "$w"; then rm -f "$tmp"; else mv "$tmp" "$w"; fi
 	echo "$w"
 }
 

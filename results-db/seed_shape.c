@@ -70,7 +70,7 @@ int ub_cmd_seed_shape(sqlite3 *db, const char *sweep, FILE *out, struct ub_err *
 		fprintf(out, "| %d | %.2f (%.0f/%.0f) | ", seed[i].iodepth,
 			seed[i].both / seed[i].iopoll, seed[i].both, seed[i].iopoll);
 		if (both[i] > 0 && iopoll[i] > 0)
-			fprintf(out, "%.2f (%.1f/%.1f) |\n", both[i] / iopoll[i], both[i], iopoll[i]);
+			fprintf(out, "%.2f (%.3g/%.3g) |\n", both[i] / iopoll[i], both[i], iopoll[i]);
 		else
 			fprintf(out, "— (not run) |\n");
 	}

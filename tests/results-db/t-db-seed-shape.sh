@@ -24,7 +24,7 @@ row() {
 	local b i
 	b=$(mean sqp "$2") i=$(mean int "$2")
 	awk -v d="$1" -v b="$b" -v i="$i" -v s="$3" \
-		'BEGIN { printf "| %d | %s | %.2f (%.1f/%.1f) |\n", d, s, b / i, b, i }'
+		'BEGIN { printf "| %d | %s | %.2f (%.3g/%.3g) |\n", d, s, b / i, b, i }'
 }
 want="SQPOLL+IOPOLL / IOPOLL, kIOPS ratio per iodepth: the seed table (one NVMe drive) beside sweep s
 

@@ -9,6 +9,8 @@ UB_ENGINE=${UB_ENGINE:-$UB_BUILD/fio-uringbpf.so}
 # Exported: scripts/sweep, plot/plot and scripts/demo use the DB tool under test
 # (build-asan has no build/uringbpf-db to fall back on).
 export UB_DB=${UB_DB:-$UB_BUILD/uringbpf-db}
+# Tests boot the lab single-threaded (scripts/lab: no boot Oops), sweeps too.
+export UB_LAB_TCG=${UB_LAB_TCG:-single}
 UB_FAILS=0
 
 ok() { echo "ok $*"; }

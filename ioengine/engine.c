@@ -841,7 +841,7 @@ static void ub_cleanup(struct thread_data *td)
 	}
 	ub_free(ud);
 	td->io_ops_data = NULL;
-	ub_leak_check();
+	ub_leak_check(td->o.use_thread);
 }
 
 /* The only exported symbol: fio looks it up by this name after dlopen(). */

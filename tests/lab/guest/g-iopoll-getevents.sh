@@ -33,7 +33,7 @@ replay() {
 	LAB_FIO_TIMEOUT=90 lab_fio uringbpf "$LAB_OUT/$name" --thread --name=r --filename="$dev" \
 		--direct=1 --hipri=1 --read_iolog="$log" --iodepth=4
 	rc=$?
-	flags=$(sed -n 's/^uringbpf: .*ring [0-9]* entries, flags \([A-Z_|]*\).*/\1/p' "$LAB_OUT/$name.log" | head -n 1)
+	flags=$(report_ring_flags "$LAB_OUT/$name")
 	ios=$(json_get "$LAB_OUT/$name.json" read.total_ios)
 	p50_us=$(sqlite3 :memory: "select cast(json_extract(readfile('$LAB_OUT/$name.json'),'\$.jobs[0].read.clat_ns.percentile.\"50.000000\"')/1000 as int)" 2>/dev/null)
 	note "getevents-iopoll-$name: rc=$rc flags=$flags ios=$ios median clat ${p50_us} us, ${LAB_FIO_SECS}s"

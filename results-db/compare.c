@@ -27,14 +27,16 @@
 
 /*
  * Per point, each side's n, mean and sample stddev of the metric over its
- * repeats; ?1 = A, ?2 = B, ?3 = 1 to tell hosts apart. Points come in the
+ * repeats; ?1 = A, ?2 = B, ?3 = 1 to tell hosts apart, ?4 rw and ?5 bs in
+ * bytes (NULL: any). Points come in the
  * order of their config's first run in A (then B), then rw, bs, iodepth.
  */
 static const char points_sql[] =
 	"WITH pts AS (SELECT p.sweep, p.config, p.rw, p.bs, p.bs_bytes, p.iodepth,"
 	"   CASE WHEN ?3 THEN r.host END AS host, p.%s AS y, p.first_job AS o"
 	"  FROM run_points p JOIN runs r ON r.id = p.run_id"
-	"  WHERE p.sweep IN (?1, ?2) AND p.%s IS NOT NULL),"
+	"  WHERE p.sweep IN (?1, ?2) AND p.%s IS NOT NULL"
+	"   AND (?4 IS NULL OR p.rw = ?4) AND (?5 IS NULL OR p.bs_bytes = ?5)),"
 	" w AS (SELECT *, avg(y) OVER (PARTITION BY sweep, config, rw, bs_bytes, iodepth, host)"
 	"   AS wm FROM pts),"
 	" s AS (SELECT sweep, config, rw, min(bs) AS bs, bs_bytes, iodepth, host, count(*) AS n,"
@@ -128,7 +130,9 @@ static void md_value(FILE *out, const struct side *s)
 
 static void md_header(FILE *out, const struct ub_compare_opts *o, int hosts)
 {
-	fprintf(out, "## %s: %s (B) vs %s (A, baseline), ratio B/A\n\n", o->metric, o->b, o->a);
+	fprintf(out, "## %s: %s (B) vs %s (A, baseline)%s%s%s%s, ratio B/A\n\n", o->metric, o->b,
+		o->a, o->rw ? ", rw " : "", o->rw ? o->rw : "", o->bs ? ", bs " : "",
+		o->bs ? o->bs : "");
 	fprintf(out, "| config | rw | bs | iodepth |%s A: %s | B: %s | B/A | change | noise | "
 		"verdict |\n|---|---|---|---|%s---|---|---|---|---|---|\n", hosts ? " host |" : "",
 		o->a, o->b, hosts ? "---|" : "");
@@ -396,6 +400,10 @@ int ub_cmd_compare(sqlite3 *db, const struct ub_compare_opts *o, int *regression
 		rc = sqlite3_bind_text(st, 2, o->b, -1, SQLITE_STATIC);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int(st, 3, hosts);
+	if (rc == SQLITE_OK)
+		rc = o->rw ? sqlite3_bind_text(st, 4, o->rw, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 4);
+	if (rc == SQLITE_OK)
+		rc = o->bs_bytes >= 0 ? sqlite3_bind_int64(st, 5, o->bs_bytes) : sqlite3_bind_null(st, 5);
 	if (o->format == UB_CMP_MD)
 		md_header(out, o, hosts);
 	else if (o->format == UB_CMP_TSV)
@@ -433,5 +441,12 @@ int ub_cmd_compare(sqlite3 *db, const struct ub_compare_opts *o, int *regression
 	else if (o->format == UB_CMP_JSON)
 		json_footer(out, count);
 	*regressions = count[V_REGRESSION];
+	/* A gate that compared nothing must not pass: a typo in a name or a filter. */
+	if (total == count[V_ONLY_A] + count[V_ONLY_B])
+		return ub_fail(e, UB_EUSAGE, "no point ran in both %s (A) and %s (B)%s%s%s%s (%d only "
+			       "in A, %d only in B): nothing to compare; check the sweeps, --rw and --bs",
+			       o->a, o->b, o->rw ? " with rw " : "", o->rw ? o->rw : "",
+			       o->bs ? " bs " : "", o->bs ? o->bs : "", count[V_ONLY_A],
+			       count[V_ONLY_B]);
 	return UB_OK;
 }

@@ -17,7 +17,7 @@ enum { EXIT_REGRESSION = 1, EXIT_NO_COMPARISON = 2 };
 
 static const char compare_usage[] =
 	"usage: uringbpf compare [--db PATH] A B [--metric M] [--max-regress-pct X]\n"
-	"                        [--format md|tsv|json]\n"
+	"                        [--format md|tsv|json] [--rw RW] [--bs BS]\n"
 	"  sweep B (the candidate) against sweep A (the baseline), point by point\n"
 	"  (config, rw, bs, iodepth; and host when both ran on several hosts):\n"
 	"  the mean of each side's repeats, B/A, the change, its noise band and a verdict\n"
@@ -27,6 +27,7 @@ static const char compare_usage[] =
 	"  --max-regress-pct X   the gate: exit 1 when a point is worse by more than X %\n"
 	"                 and by more than its noise (REGRESSION)\n"
 	"  --format F     md (default, a Markdown table), tsv or json\n"
+	"  --rw RW, --bs BS   only the points of this fio rw, this block size\n"
 	"  noise: +-2 standard deviations of B/A from the repeats, 2 x B/A x sqrt(cv_A^2 +\n"
 	"  cv_B^2), cv = stddev / mean of a side's runs; with 1 repeat on a side it is\n"
 	"  unknown and the change alone decides\n"
@@ -72,13 +73,15 @@ static int parse_format(const char *prog, const char *val, enum ub_compare_forma
 	return UB_OK;
 }
 
-enum { O_DB = 256, O_METRIC, O_MAX_REGRESS, O_FORMAT };
+enum { O_DB = 256, O_METRIC, O_MAX_REGRESS, O_FORMAT, O_RW, O_BS };
 
 static const struct option compare_opts[] = {
 	{ "db", required_argument, NULL, O_DB },
 	{ "metric", required_argument, NULL, O_METRIC },
 	{ "max-regress-pct", required_argument, NULL, O_MAX_REGRESS },
 	{ "format", required_argument, NULL, O_FORMAT },
+	{ "rw", required_argument, NULL, O_RW },
+	{ "bs", required_argument, NULL, O_BS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -86,7 +89,7 @@ static const struct option compare_opts[] = {
 static int parse(const char *prog, int argc, char **argv, struct ub_compare_opts *o,
 		 const char **path)
 {
-	int c, rc = UB_OK;
+	int c, ok, rc = UB_OK;
 
 	opterr = 0;
 	optind = 0;	/* glibc: start afresh on this argv */
@@ -117,6 +120,16 @@ static int parse(const char *prog, int argc, char **argv, struct ub_compare_opts
 		case O_FORMAT:
 			rc = parse_format(prog, optarg, &o->format);
 			break;
+		case O_RW:
+			o->rw = optarg;
+			break;
+		case O_BS:
+			o->bs = optarg;
+			o->bs_bytes = ub_parse_size(optarg, &ok);
+			if (!ok)
+				return usage_err(prog, "--bs needs a block size like 4k or 4096, got '%s'",
+						 optarg);
+			break;
 		}
 	}
 	if (rc)
@@ -131,7 +144,7 @@ static int parse(const char *prog, int argc, char **argv, struct ub_compare_opts
 
 int ub_compare_main(const char *prog, const char *db_path, int argc, char **argv)
 {
-	struct ub_compare_opts o = { .metric = "kiops", .max_regress_pct = -1 };
+	struct ub_compare_opts o = { .metric = "kiops", .max_regress_pct = -1, .bs_bytes = -1 };
 	const char *path = db_path;
 	struct ub_err e = { "" };
 	sqlite3 *db = NULL;

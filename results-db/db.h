@@ -133,6 +133,8 @@ struct ub_compare_opts {
 	const char *a, *b;		/* baseline and candidate sweep names */
 	const char *db_path;		/* for messages */
 	const char *metric;		/* ub_metric_valid() */
+	const char *rw, *bs;		/* only these points (NULL: all) */
+	long long bs_bytes;		/* bs parsed, -1: none */
 	double max_regress_pct;		/* < 0: not given */
 	enum ub_compare_format format;
 };

@@ -134,7 +134,7 @@ expect_eq latency-kiops-unmoved "${r%%|*}|$(grep -c '| same |$' <<<"$r")" "0|1"
 
 # One repeat: the noise is unknown, the change alone decides; one-sided points.
 mk H one 2 1 100 100; mk I one 2 1 95 100; mk J one 2 1 85 100
-mk H one 32 1 100 100; mk K one 64 1 100 100
+mk H one 32 1 100 100; mk K one 64 1 100 100; mk K one 2 1 100.1 100
 r=$(gate H I --max-regress-pct 10)
 expect_eq one-repeat-worse "${r%%|*}|$(grep '| 2 |' <<<"$r")" \
 	"0|| one | randread | 4k | 2 | 100.0 (n=1) | 95.0 (n=1) | 0.950 | -5.0% | unknown (1 repeat) | worse |"
@@ -143,7 +143,7 @@ expect_eq one-sided "$(grep '| 32 |' <<<"$r")" \
 r=$(gate H J --max-regress-pct 10)
 expect_eq one-repeat-regression "${r%%|*}|$(grep -c '| 2 | .* | REGRESSION |$' <<<"$r")" "1|1"
 r=$(gate H K --max-regress-pct 10)
-expect_eq only-sides "${r%%|*}|$(grep -c '| only-A |$' <<<"$r")|$(grep -c '| only-B |$' <<<"$r")|$(grep -c '; 2 only in H (A), 1 only in K (B).$' <<<"$r")" "0|2|1|1"
+expect_eq only-sides "${r%%|*}|$(grep -c '| only-A |$' <<<"$r")|$(grep -c '| only-B |$' <<<"$r")|$(grep -c '; 1 only in H (A), 1 only in K (B).$' <<<"$r")" "0|1|1|1"
 
 # (e) Bad input: exit 2, one line naming the option or argument and the fix.
 expect_eq unknown-sweep "$(gate nosuch B --max-regress-pct 10)" \
@@ -169,6 +169,15 @@ expect_eq db-prefix "$("$CLI" db --db "$db" compare A B --format x 2>&1; echo "r
 rc=2"
 out=$("$CLI" compare --db "$tmp/none.db" A B 2>&1); rc=$?
 expect_eq no-database "$rc|$out" "2|uringbpf compare: no results database at $tmp/none.db: import results first (uringbpf-db --db $tmp/none.db import FILE.json), or name another with --db or URINGBPF_DB"
+expect_eq bad-bs "$(gate A B --bs 4q)" \
+	"2||uringbpf compare: --bs needs a block size like 4k or 4096, got '4q' (uringbpf compare --help)"
+r=$(gate A B --rw randwrite --max-regress-pct 10)
+expect_eq nothing-in-common-rw "${r%%|*}|${r##*|}" \
+	"2|uringbpf compare: no point ran in both A (A) and B (B) with rw randwrite (0 only in A, 0 only in B): nothing to compare; check the sweeps, --rw and --bs"
+r=$(gate A H --max-regress-pct 10)
+expect_eq nothing-in-common "${r%%|*}|$(grep -c '| only-[AB] |$' <<<"$r")|${r##*|}" \
+	"2|4|uringbpf compare: no point ran in both A (A) and H (B) (2 only in A, 2 only in B): nothing to compare; check the sweeps, --rw and --bs"
+expect_eq filters "$("$CLI" compare --db "$db" A B --rw randread --bs 4096 --format tsv --max-regress-pct 10)" "$tsv"
 h=$("$CLI" help compare); rc=$?
 expect_eq help "$rc|$(head -1 <<<"$h")|$("$CLI" compare --help | cmp -s - <(echo "$h") && echo same)" \
 	"0|usage: uringbpf compare [--db PATH] A B [--metric M] [--max-regress-pct X]|same"

@@ -22,16 +22,16 @@ gate() {
 # row TSV CONFIG QD: the point's tsv fields from ratio on (ratio change noise verdict).
 row() { awk -F'\t' -v c="$2" -v d="$3" '$1 == c && $4 == d { print $12 "|" $13 "|" $14 "|" $15 }' <<<"$1"; }
 
-# mk SWEEP CONFIG QD REP KIOPS P99_US: one fio JSON (a real fixture with its
+# mk SWEEP CONFIG QD REP KIOPS P99_US [HOST]: one fio JSON (a real fixture with its
 # iodepth, read IOPS and p99 set), imported as that sweep's run.
 mk() {
-	local f=$tmp/json/$1-$2-qd$3-r$4.json
+	local f=$tmp/json/$1-$2-qd$3-r$4${7:+-$7}.json
 	mkdir -p "$tmp/json"
 	sqlite3 -batch :memory: "SELECT writefile('$f', json_set(readfile('$FIX/sweep-int-qd1-r1.json'),
 		'\$.jobs[0].\"job options\".iodepth', '$3', '\$.jobs[0].read.iops', $5 * 1000.0,
 		'\$.jobs[0].read.clat_ns.percentile.\"99.000000\"', $6 * 1000.0,
-		'\$.ub_test_run', '$1/$2/$3/$4'));" >/dev/null
-	"$UB_DB" --db "$db" import --sweep "$1" --config "$2" "$f" >/dev/null ||
+		'\$.ub_test_run', '$1/$2/$3/$4/${7:-}'));" >/dev/null
+	"$UB_DB" --db "$db" import --sweep "$1" --config "$2" ${7:+--host "$7"} "$f" >/dev/null ||
 		not_ok "import $f"
 }
 # want A_VALUES B_VALUES: "ratio|change|noise" as compare computes them, from
@@ -145,11 +145,23 @@ expect_eq one-repeat-regression "${r%%|*}|$(grep -c '| 2 | .* | REGRESSION |$' <
 r=$(gate H K --max-regress-pct 10)
 expect_eq only-sides "${r%%|*}|$(grep -c '| only-A |$' <<<"$r")|$(grep -c '| only-B |$' <<<"$r")|$(grep -c '; 1 only in H (A), 1 only in K (B).$' <<<"$r")" "0|1|1|1"
 
+# Hosts: told apart when both sweeps ran on several, else their runs are one point's repeats.
+for r in 1 2; do
+	mk M hst 4 $r $((100 + r)) 100 h1; mk M hst 4 $r $((200 + r)) 100 h2
+	mk N hst 4 $r $((100 + r)).5 100 h1; mk N hst 4 $r $((140 + r)) 100 h2
+	mk O hst 4 $r $((100 + r)) 100 h1
+done
+r=$(gate M N --max-regress-pct 10)
+expect_eq hosts-apart "${r%%|*}|$(grep '^| hst |' <<<"$r" | cut -d'|' -f6,12 | tr -d ' ' | paste -sd,)" "1|h1|same,h2|REGRESSION"
+expect_eq hosts-header "$(grep '^| config |' <<<"$r")" "| config | rw | bs | iodepth | host | A: M | B: N | B/A | change | noise | verdict |"
+r=$(gate M O --format tsv)
+expect_eq hosts-merged "${r%%|*}|$(awk -F'\t' '$1 == "hst" { print $5 "," $6 "," $9 }' <<<"$r")" "0|,4,2"
+
 # (e) Bad input: exit 2, one line naming the option or argument and the fix.
 expect_eq unknown-sweep "$(gate nosuch B --max-regress-pct 10)" \
-	"2||uringbpf compare: A (the baseline): no sweep named 'nosuch' in $db: give one of base, again, A, B, C, D, E, F, G, H, I, J, K"
+	"2||uringbpf compare: A (the baseline): no sweep named 'nosuch' in $db: give one of base, again, A, B, C, D, E, F, G, H, I, J, K, M, N, O"
 expect_eq unknown-sweep-b "$(gate A nosuch)" \
-	"2||uringbpf compare: B (the candidate): no sweep named 'nosuch' in $db: give one of base, again, A, B, C, D, E, F, G, H, I, J, K"
+	"2||uringbpf compare: B (the candidate): no sweep named 'nosuch' in $db: give one of base, again, A, B, C, D, E, F, G, H, I, J, K, M, N, O"
 expect_eq bad-pct "$(gate A B --max-regress-pct abc)" \
 	"2||uringbpf compare: --max-regress-pct needs a percentage of 0 or more, like 5 or 2.5, got 'abc' (uringbpf compare --help)"
 expect_eq negative-pct "$(gate A B --max-regress-pct -3)" \

@@ -28,8 +28,8 @@
 /*
  * Per point, each side's n, mean and sample stddev of the metric over its
  * repeats; ?1 = A, ?2 = B, ?3 = 1 to tell hosts apart, ?4 rw and ?5 bs in
- * bytes (NULL: any). Points come in the
- * order of their config's first run in A (then B), then rw, bs, iodepth.
+ * bytes (NULL: any). Points come in the order of their config's first run
+ * in A (then B), then rw, bs, iodepth.
  */
 static const char points_sql[] =
 	"WITH pts AS (SELECT p.sweep, p.config, p.rw, p.bs, p.bs_bytes, p.iodepth,"

@@ -9,7 +9,7 @@ $(B)/cli/uringbpf.o: cli/uringbpf.c results-db/db.h config-host.mak
 	$(CC) $(UB_CFLAGS) $(SQLITE_CFLAGS) -DUB_FIO_PREFIX='"$(FIO_PREFIX)"' -c -o $@ $<
 
 $(UB_CLI): $(B)/cli/uringbpf.o $(B)/results-db/libresults.a
-	$(CC) -o $@ $^ $(LDFLAGS) $(SQLITE_LIBS) $(LIBNVME_LIBS)
+	$(CC) -o $@ $^ $(LDFLAGS) $(SQLITE_LIBS) $(LIBNVME_LIBS) -lm
 
 install-tools:: $(UB_CLI)
 	install -D -m 755 $(UB_CLI) $(DESTDIR)$(PREFIX)/bin/uringbpf

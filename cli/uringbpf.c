@@ -33,6 +33,7 @@ struct cmd {
 };
 
 static int cmd_db_fn(const struct cmd *c, int argc, char **argv);
+static int cmd_compare_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_script(const struct cmd *c, int argc, char **argv);
 static int cmd_help(const struct cmd *c, int argc, char **argv);
 
@@ -40,6 +41,7 @@ static const struct cmd cmds[] = {
 	{ "sweep", cmd_script, "scripts/sweep", "run a fio profile over modes x iodepths, import into SQLite" },
 	{ "db",    cmd_db_fn,  NULL,            "query and fill the results database (also: uringbpf-db)" },
 	{ "plot",  cmd_script, "plot/plot",     "draw a sweep from the database (PNG + SVG) and its table" },
+	{ "compare", cmd_compare_fn, NULL,      "sweep B against baseline A per point; exit 1 on a regression" },
 	{ "demo",  cmd_script, "scripts/demo",  "the seed-table sweep on a default target, graph and table" },
 	{ "lab",   cmd_script, "scripts/lab",   "the QEMU kernel lab (Linux 7.3, emulated NVMe)" },
 	{ "bench", cmd_script, "scripts/bench", "our engine against fio io_uring, libaio and t/io_uring" },
@@ -60,7 +62,7 @@ static void list_cmds(FILE *f)
 	fputs("usage: " PROG " COMMAND [options]   (" PROG " COMMAND --help: its options)\n"
 	      "commands:\n", f);
 	for (size_t i = 0; i < NCMDS; i++)
-		fprintf(f, "  %-6s %s\n", cmds[i].name, cmds[i].help);
+		fprintf(f, "  %-7s %s\n", cmds[i].name, cmds[i].help);
 }
 
 /* "sweep, db, ... or help": for the unknown-command line. */
@@ -81,6 +83,12 @@ static int unknown_cmd(const char *name)
 static int cmd_db_fn(const struct cmd *c, int argc, char **argv)
 {
 	return cmd_db(argc, argv);
+}
+
+/* The regression gate (results-db/compare_cli.c): its own exit codes. */
+static int cmd_compare_fn(const struct cmd *c, int argc, char **argv)
+{
+	return ub_compare_main(PROG " compare", NULL, argc, argv);
 }
 
 /* ---------------------------------------------------------------- paths */

@@ -5,7 +5,7 @@ DB_OBJS := $(patsubst results-db/%.c,$(B)/results-db/%.o,$(DB_SRCS))
 DB_LIB_OBJS := $(filter-out $(B)/results-db/cli.o,$(DB_OBJS))
 DB_BIN := $(B)/uringbpf-db
 DB_CFLAGS := $(UB_CFLAGS) $(SQLITE_CFLAGS) $(LIBNVME_CFLAGS)
-DB_LIBS := $(SQLITE_LIBS) $(LIBNVME_LIBS)
+DB_LIBS := $(SQLITE_LIBS) $(LIBNVME_LIBS) -lm
 
 ALL_TARGETS += $(DB_BIN)
 TEST_PROGS += $(B)/tests/t-db-units

@@ -14,7 +14,7 @@
 #include "results-db/db.h"
 
 #define PROG "uringbpf-db"
-#define DEFAULT_DB "results/results.db"
+#define DEFAULT_DB UB_DEFAULT_DB
 
 static const char usage_text[] =
 	"usage: " PROG " [--db PATH] COMMAND [options]\n"
@@ -37,6 +37,9 @@ static const char usage_text[] =
 	"  runs                        id, time, sweep, config, host, file (tab separated)\n"
 	"  export-csv [--view NAME]    a view or table as CSV (default kiops_by_iodepth)\n"
 	"  sql \"SELECT ...\"            one read-only query, columns separated by '|'\n"
+	"  compare A B [--metric M] [--max-regress-pct X] [--format md|tsv|json]\n"
+	"      sweep B against baseline A per point: means, B/A, noise, verdict; exit 1 on a\n"
+	"      regression (uringbpf compare --help)\n"
 	"for scripts/sweep (exit status 0 done, 1 error, 2 usage, 3 name taken):\n"
 	"  claim-sweep [--host NAME] NAME   create/migrate the database and take the sweep\n"
 	"                              name, before any run; exit 3 if a sweep has it\n"
@@ -495,12 +498,14 @@ int cmd_db(int argc, char **argv)
 	}
 	if (!*path)
 		return usage_err(NULL, "--db needs a non-empty PATH");
+	if (!strcmp(argv[i], "compare"))	/* its own options and exit codes: compare_cli.c */
+		return ub_compare_main(PROG " compare", path, argc - i, argv + i);
 	for (k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++)
 		if (!strcmp(argv[i], cmds[k].name))
 			c = &cmds[k];
 	if (!c)
 		return usage_err(NULL, "unknown command '%s': use import, table, series, configs, "
-				 "info, runs, export-csv, sql, claim-sweep, run-summary, "
+				 "info, runs, export-csv, sql, compare, claim-sweep, run-summary, "
 				 "profile-sections or engine-report", argv[i]);
 	a.cmd = c->name;
 	rc = parse_cmd(&a, c, argc - i, argv + i);

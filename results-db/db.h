@@ -22,6 +22,9 @@ struct ub_err {
 /* uringbpf db / uringbpf-db: argv[0] names the command; returns the exit code. */
 int cmd_db(int argc, char **argv);
 
+/* The database when neither --db nor $URINGBPF_DB names one. */
+#define UB_DEFAULT_DB "results/results.db"
+
 /* printf into e->msg (if e), returns code: "return ub_fail(e, UB_EDATA, ...)". */
 int ub_fail(struct ub_err *e, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -110,6 +113,40 @@ int ub_cmd_table(sqlite3 *db, const struct ub_filter *f, const char *metric, FIL
 int ub_cmd_series(sqlite3 *db, const struct ub_filter *f, const char *x, const char *metric,
 		  FILE *out, struct ub_err *e);
 int ub_metric_valid(const char *metric);
+/*
+ * SQL: the sample standard deviation (n-1) of Y over a group, MEAN being the
+ * group's mean as a window column beside Y; 0.0 for a group of one. The one
+ * definition every report uses (the views' own copy is frozen in migrations).
+ */
+#define UB_SQL_STDDEV(y, mean) \
+	"CASE WHEN count(*) > 1 THEN sqrt(sum((" y " - " mean ") * (" y " - " mean "))" \
+	" / (count(*) - 1)) ELSE 0.0 END"
+
+/*
+ * compare.c: two sweeps point by point (config, rw, bs, iodepth; and host
+ * when both sweeps have several), a metric's mean per side, B/A, the noise
+ * band of the repeats and a verdict; *regressions counts the points worse
+ * than max_regress_pct and their noise (max_regress_pct < 0: no gate).
+ */
+enum ub_compare_format { UB_CMP_MD, UB_CMP_TSV, UB_CMP_JSON };
+struct ub_compare_opts {
+	const char *a, *b;		/* baseline and candidate sweep names */
+	const char *db_path;		/* for messages */
+	const char *metric;		/* ub_metric_valid() */
+	const char *rw, *bs;		/* only these points (NULL: all) */
+	long long bs_bytes;		/* bs parsed, -1: none */
+	double max_regress_pct;		/* < 0: not given */
+	enum ub_compare_format format;
+};
+int ub_cmd_compare(sqlite3 *db, const struct ub_compare_opts *o, int *regressions, FILE *out,
+		   struct ub_err *e);
+/*
+ * compare_cli.c: "uringbpf compare" and "uringbpf db compare": argv[0] is
+ * "compare"; prog prefixes messages; db_path NULL: $URINGBPF_DB, else the
+ * default. Returns the exit code: 0 no regression, 1 a regression,
+ * 2 no comparison (usage error, unknown sweep, no database).
+ */
+int ub_compare_main(const char *prog, const char *db_path, int argc, char **argv);
 
 /* seed_shape.c: the seed table's SQPOLL+IOPOLL/IOPOLL ratios beside a sweep's. */
 int ub_cmd_seed_shape(sqlite3 *db, const char *sweep, FILE *out, struct ub_err *e);

@@ -342,9 +342,7 @@ static const char series_sql[] =
 	" v AS (SELECT config, x, %s AS y, first_job FROM pts WHERE %s IS NOT NULL),"
 	" c AS (SELECT config, min(first_job) AS o FROM v GROUP BY config),"
 	" w AS (SELECT v.*, avg(y) OVER (PARTITION BY config, x) AS mean FROM v)"
-	" SELECT w.config, x, avg(y),"
-	"  CASE WHEN count(*) > 1 THEN sqrt(sum((y - mean) * (y - mean)) / (count(*) - 1))"
-	"   ELSE 0.0 END, min(y), max(y), count(*)"
+	" SELECT w.config, x, avg(y), " UB_SQL_STDDEV("y", "mean") ", min(y), max(y), count(*)"
 	" FROM w JOIN c ON c.config IS w.config"
 	" GROUP BY w.config, x ORDER BY c.o, CAST(x AS REAL), x";
 

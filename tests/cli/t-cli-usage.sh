@@ -17,13 +17,14 @@ run() {
 
 list='usage: uringbpf COMMAND [options]   (uringbpf COMMAND --help: its options)
 commands:
-  sweep  run a fio profile over modes x iodepths, import into SQLite
-  db     query and fill the results database (also: uringbpf-db)
-  plot   draw a sweep from the database (PNG + SVG) and its table
-  demo   the seed-table sweep on a default target, graph and table
-  lab    the QEMU kernel lab (Linux 7.3, emulated NVMe)
-  bench  our engine against fio io_uring, libaio and t/io_uring
-  help   this list, or one command'"'"'s help: uringbpf help CMD'
+  sweep   run a fio profile over modes x iodepths, import into SQLite
+  db      query and fill the results database (also: uringbpf-db)
+  plot    draw a sweep from the database (PNG + SVG) and its table
+  compare sweep B against baseline A per point; exit 1 on a regression
+  demo    the seed-table sweep on a default target, graph and table
+  lab     the QEMU kernel lab (Linux 7.3, emulated NVMe)
+  bench   our engine against fio io_uring, libaio and t/io_uring
+  help    this list, or one command'"'"'s help: uringbpf help CMD'
 
 expect_eq help-lists "$(run help)" "0|$list|"
 expect_eq dash-h-lists "$(run -h)" "0|$list|"
@@ -31,16 +32,16 @@ expect_eq dash-dash-help-lists "$(run --help)" "0|$list|"
 expect_eq help-help-lists "$(run help help)" "0|$list|"
 expect_eq no-command-usage "$(run)" "2||$list"
 expect_eq unknown-command "$(run frobnicate --x)" \
-	"2||uringbpf: unknown command 'frobnicate': use sweep, db, plot, demo, lab, bench or help (uringbpf help)"
+	"2||uringbpf: unknown command 'frobnicate': use sweep, db, plot, compare, demo, lab, bench or help (uringbpf help)"
 expect_eq help-unknown-command "$(run help frob)" \
-	"2||uringbpf: unknown command 'frob': use sweep, db, plot, demo, lab, bench or help (uringbpf help)"
+	"2||uringbpf: unknown command 'frob': use sweep, db, plot, compare, demo, lab, bench or help (uringbpf help)"
 expect_eq help-two-commands "$(run help db sweep)" \
 	"2||uringbpf help: one command at a time, got 'sweep' after 'db'"
 expect_eq unknown-option "$(run --db x table)" \
 	"2||uringbpf: unknown option '--db': options go after the command (uringbpf COMMAND --help)"
 
 # Each command's help: "help CMD" is "CMD --help" is "CMD -h", exit 0.
-for c in db sweep plot demo lab bench; do
+for c in db sweep plot compare demo lab bench; do
 	a=$(run help "$c") b=$(run "$c" --help) h=$(run "$c" -h)
 	first=$(sed -n '1s/^0|//p' <<<"$a")
 	case $first in [Uu]sage:*) ;; *) first="(no usage line: ${a:0:200})" ;; esac
@@ -55,6 +56,7 @@ expect_eq db-help-is-db-usage "$(run help db | head -n 1)" "0|usage: uringbpf-db
 # Commands' own usage errors keep their exit code 2.
 expect_eq db-usage-error "$(run db --db "$UB_SCRATCH/x.db" nosuch | cut -d'|' -f1)" 2
 expect_eq sweep-usage-error "$(run sweep --no-such-option | cut -d'|' -f1)" 2
+expect_eq compare-usage-error "$(run compare --no-such-option | cut -d'|' -f1)" 2
 
 # A script command with no script tree beside the binary: exit 1, one line.
 mkdir -p "$UB_SCRATCH/lone/bin"

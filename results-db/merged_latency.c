@@ -60,9 +60,10 @@ int ub_metric_pct(const char *metric, double *pct, const char **column)
  *   r     each point's results its latency is read from: its non-failed
  *         jobs, in its latency direction (point_latency.ddir), with I/O
  *   rb    those results' histogram buckets (NULL bin: the result has none)
- *   run   per point: all its results binned?, its own percentile (from its
- *         bins, else run_points' figure; NULL for a percentile not kept)
- *   g     per group: all binned?, the percentile of all its bins merged
+ *   run   per point: all its results binned?, its percentile from its bins
+ *         (yb) and fio's figure in run_points (own; NULL for one not kept)
+ *   g     per group: all binned? Then every figure is from bins (the
+ *         merged one, gm, and each run's), else every one is fio's (own)
  * Columns: config, x, value, stddev, min, max, n (over the points' own
  * figures: the spread of the repeats), binned (1: value is the merged one,
  * 0: the mean of the points' own figures).
@@ -78,15 +79,17 @@ static const char merged_sql[] =
 	" run AS (SELECT first_job, config, x,"
 	"  count(DISTINCT rid) = count(DISTINCT CASE WHEN bin IS NOT NULL THEN rid END) AS binned,"
 	"  ub_clat_pct(bin, count, ?5) AS yb, max(own) AS own FROM rb GROUP BY first_job),"
-	" v AS (SELECT config, x, CASE WHEN binned THEN yb ELSE own END AS y FROM run),"
+	" g AS (SELECT config, x, min(binned) AS binned, count(*) AS runs FROM run"
+	"  GROUP BY config, x),"
+	" v AS (SELECT run.config, run.x, CASE WHEN g.binned THEN run.yb ELSE run.own END AS y"
+	"  FROM run JOIN g ON g.config IS run.config AND g.x IS run.x),"
 	" w AS (SELECT v.*, avg(y) OVER (PARTITION BY config, x) AS mean FROM v WHERE y IS NOT NULL),"
 	" s AS (SELECT config, x, avg(y) AS mean, " UB_SQL_STDDEV("y", "mean") " AS sd,"
 	"  min(y) AS lo, max(y) AS hi, count(*) AS n FROM w GROUP BY config, x),"
-	" g AS (SELECT config, x, min(binned) AS binned, min(first_job) AS o FROM run"
-	"  GROUP BY config, x),"
 	" gm AS (SELECT config, x, ub_clat_pct(bin, count, ?5) AS merged FROM rb GROUP BY config, x),"
 	" c AS (SELECT config, min(first_job) AS o FROM run GROUP BY config)"
-	" SELECT g.config, g.x, CASE WHEN g.binned THEN gm.merged ELSE s.mean END,"
+	/* A mean of some runs only would hide the others: NULL unless every run has one. */
+	" SELECT g.config, g.x, CASE WHEN g.binned THEN gm.merged WHEN s.n = g.runs THEN s.mean END,"
 	"  s.sd, s.lo, s.hi, coalesce(s.n, 0), g.binned"
 	" FROM g JOIN gm ON gm.config IS g.config AND gm.x IS g.x"
 	"  LEFT JOIN s ON s.config IS g.config AND s.x IS g.x"

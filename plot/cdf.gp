@@ -15,7 +15,7 @@ load dir.'/common.gp'
 set multiplot layout rows,cols title ub_title(head, sub) \
 	margins 0.09,0.98,(ub_bfrac * 600 / h),(1 - 110.0 / h) spacing 0.08,(90.0 / h)
 set logscale x 10
-set format x '%g'
+set format x '%.7g'
 nines(f) = (f < 1 ? -log10(1 - f) : NaN)
 set yrange [0:5.3]
 set ytics ('0' 0, 'p90' 1, 'p99' 2, 'p99.9' 3, 'p99.99' 4, 'p99.999' 5)

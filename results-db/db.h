@@ -143,6 +143,8 @@ int ub_metric_pct(const char *metric, double *pct, const char **column);
  * (binned 1), else the mean of the runs' own figures (binned 0; NULL for a
  * percentile fio's plain json does not keep). stddev/min/max/n: over the
  * runs' own figures. Ordered by config (first seen), then x.
+ * metric clat_mean_us: the mean of every I/O of the group (each result's
+ * mean weighted by its total_ios), stddev/min/max over the runs', binned 1.
  */
 int ub_merged_latency_stmt(sqlite3 *db, const struct ub_filter *f, const char *x_expr,
 			   const char *x_param, const char *metric, sqlite3_stmt **out,

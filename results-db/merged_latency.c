@@ -96,6 +96,26 @@ static const char merged_sql[] =
 	"  JOIN c ON c.config IS g.config"
 	" ORDER BY c.o, CAST(g.x AS REAL), g.x";
 
+/*
+ * clat_mean_us over repeats: every I/O counts once, so each result's mean is
+ * weighted by its I/O count (total_ios: one completion-latency sample each),
+ * within a run (as point_latency does) and over the runs of a group.
+ */
+static const char mean_sql[] =
+	"WITH pts AS (SELECT m.*, %s AS x FROM run_points m JOIN jobs j ON j.id = m.first_job"
+	"  WHERE (?1 IS NULL OR m.sweep = ?1) AND (?2 IS NULL OR m.rw = ?2)"
+	"   AND (?3 IS NULL OR m.bs_bytes = ?3)),"
+	" r AS (SELECT p.first_job, p.config, p.x, px.clat_mean_us AS mu, px.total_ios AS n"
+	"  FROM pts p" UB_SQL_POINT_RESULTS_JOIN " WHERE px.clat_mean_us IS NOT NULL),"
+	" run AS (SELECT first_job, config, x, sum(mu * n) / sum(n) AS y, sum(n) AS ios FROM r"
+	"  GROUP BY first_job),"
+	" w AS (SELECT run.*, avg(y) OVER (PARTITION BY config, x) AS mean FROM run),"
+	" c AS (SELECT config, min(first_job) AS o FROM run GROUP BY config)"
+	" SELECT w.config, w.x, sum(y * ios) / sum(ios), " UB_SQL_STDDEV("y", "mean") ","
+	"  min(y), max(y), count(*), 1"
+	" FROM w JOIN c ON c.config IS w.config"
+	" GROUP BY w.config, w.x ORDER BY min(c.o), CAST(w.x AS REAL), w.x";
+
 int ub_merged_latency_stmt(sqlite3 *db, const struct ub_filter *f, const char *x_expr,
 			   const char *x_param, const char *metric, sqlite3_stmt **out,
 			   struct ub_err *e)
@@ -107,16 +127,21 @@ int ub_merged_latency_stmt(sqlite3 *db, const struct ub_filter *f, const char *x
 	int rc;
 
 	*out = NULL;
-	if (ub_metric_pct(metric, &pct, &column))
+	pct = 0;
+	if (!strcmp(metric, "clat_mean_us")) {
+		snprintf(sql, sizeof(sql), mean_sql, x_expr);
+	} else if (ub_metric_pct(metric, &pct, &column)) {
 		return ub_fail(e, UB_EUSAGE, "%s is no latency percentile", metric);
-	snprintf(own, sizeof(own), "%s%s", column ? "p." : "", column ? column : "NULL");
-	snprintf(sql, sizeof(sql), merged_sql, x_expr, own);
+	} else {
+		snprintf(own, sizeof(own), "%s%s", column ? "p." : "", column ? column : "NULL");
+		snprintf(sql, sizeof(sql), merged_sql, x_expr, own);
+	}
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return ub_fail_sql(e, db, "reading latency histograms");
 	rc = ub_bind_filter(st, f);
 	if (rc == SQLITE_OK && x_param)
 		rc = sqlite3_bind_text(st, 4, x_param, -1, SQLITE_TRANSIENT);
-	if (rc == SQLITE_OK)
+	if (rc == SQLITE_OK && pct > 0)
 		rc = sqlite3_bind_double(st, 5, pct);
 	if (rc != SQLITE_OK) {
 		sqlite3_finalize(st);

@@ -43,6 +43,12 @@ static int is_percentile(const char *metric)
 	return ub_metric_pct(metric, &pct, &column) == UB_OK;
 }
 
+/* Latency over repeats (percentiles and the I/O-weighted mean): merged_latency.c. */
+static int is_merged(const char *metric)
+{
+	return is_percentile(metric) || !strcmp(metric, "clat_mean_us");
+}
+
 /*
  * The points a table or series is about, and the failed jobs beside them
  * (a failed job is no point, but its cell says it failed, not "-").
@@ -288,7 +294,7 @@ int ub_cmd_table(sqlite3 *db, const struct ub_filter *f, const char *metric, FIL
 	struct col cfg = { 0 }, qd = { 0 };
 	double *cell = NULL;
 	char *has = NULL, **why = NULL, *from_runs = NULL;
-	int i, j, rc, marked = 0, none = 0, pct = is_percentile(metric);
+	int i, j, rc, marked = 0, none = 0;
 
 	rc = ub_check_selection(db, f, NULL, e);
 	rc = rc ? rc : load_col(db, f, "SELECT config FROM " POINTS_AND_FAILED_SQL " WHERE"
@@ -305,7 +311,7 @@ int ub_cmd_table(sqlite3 *db, const struct ub_filter *f, const char *metric, FIL
 		rc = ub_fail(e, UB_EDATA, "out of memory");
 		goto out;
 	}
-	if (pct)
+	if (is_merged(metric))
 		rc = table_cells_pct(db, f, metric, &cfg, &qd, cell, has, from_runs, e);
 	else
 		rc = table_cells(db, f, metric, &cfg, &qd, cell, has, e);
@@ -423,7 +429,7 @@ int ub_cmd_series(sqlite3 *db, const struct ub_filter *f, const char *x, const c
 		return rc;
 	/* Option names are checked to be [A-Za-z0-9_] by the CLI; quoted for the path. */
 	snprintf(path, sizeof(path), "$.\"%s\"", x);
-	if (pct) {
+	if (is_merged(metric)) {
 		/* The same columns, and whether the value is the merged one. */
 		rc = ub_merged_latency_stmt(db, f, x_expr(x), strstr(x_expr(x), "?4") ? path : NULL,
 					    metric, &st, e);

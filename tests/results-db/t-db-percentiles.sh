@@ -44,6 +44,14 @@ expect_eq metric-names-agree "$(cell "$db" m --metric clat_p9999_us)" "$(cell "$
 expect_eq series-min-max-are-the-runs "$("$UB_DB" --db "$db" series --sweep m --metric clat_p9999_us | sed -n 2p | cut -d' ' -f4-6)" \
 	"$(q :memory: "SELECT printf('%.3f %.3f 2', min($(fio_pct "$r1" 99.99), $(fio_pct "$r2" 99.99)), max($(fio_pct "$r1" 99.99), $(fio_pct "$r2" 99.99)))")"
 
+# The mean stays a mean, of every I/O: each repeat's weighted by its I/O count.
+mu() { jx "$1" "json_extract(j, '\$.jobs[0].read.clat_ns.mean') || ' ' || json_extract(j, '\$.jobs[0].read.total_ios')"; }
+read -r m1 n1 <<<"$(mu "$r1")"; read -r m2 n2 <<<"$(mu "$r2")"
+expect_eq mean-weighted-by-ios "$("$UB_DB" --db "$db" series --sweep m --metric clat_mean_us | sed -n 2p)" \
+	"$(q :memory: "SELECT printf('1 %.3f %.3f %.3f %.3f 2', ($m1 * $n1 + $m2 * $n2) / ($n1 + $n2) / 1000.0,
+		abs($m1 - $m2) / 1000.0 / sqrt(2), min($m1, $m2) / 1000.0, max($m1, $m2) / 1000.0)")"
+expect_eq mean-is-not-unweighted "$(q :memory: "SELECT printf('%.3f', ($m1 * $n1 + $m2 * $n2) / ($n1 + $n2) / 1000.0) <> printf('%.3f', ($m1 + $m2) / 2000.0)")" 1
+
 # (b) One repeat: every percentile fio printed (percentile_list) is ours, exactly.
 for p in 1 10 50 90 99 99.9 99.99 99.999; do
 	expect_eq "single-p$p-is-fio's" "$("$UB_DB" --db "$one" series --sweep one --percentile $p | sed -n 2p | cut -d' ' -f2)" \

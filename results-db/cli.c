@@ -26,7 +26,7 @@ static const char usage_text[] =
 	"      for fio --client output); the same file twice is imported once;\n"
 	"      --engine-report: the engine's report=FILE of that run, kept with it (one FILE.json)\n"
 	"  table  [--sweep NAME] [--rw RW] [--bs BS] [--metric M | --percentile P]\n"
-	"      Markdown table: a row per config, a column per iodepth, mean over repeats\n"
+	"      Markdown table: a row per config, a column per iodepth, over the repeats\n"
 	"      M: kiops (default), clat_p50_us, clat_p99_us, clat_p999_us, clat_p9999_us,\n"
 	"         clat_mean_us, bw_mib, or clat_pP_us: any percentile (e.g. clat_p99.999_us,\n"
 	"         the same as --percentile 99.999); a percentile is read from the json+\n"
@@ -237,9 +237,10 @@ static int set_opt(struct args *a, const struct cmd *c, int o, char *val)
 		if (a->metric)
 			return usage_err(c->name, "--percentile %s: a metric is chosen already (--metric "
 					 "or --percentile): give one", val);
+		/* As a metric name; 999 and 9999 would be the names of p99.9 and p99.99. */
 		snprintf(a->pct_metric, sizeof(a->pct_metric), "clat_p%s_us", val);
 		if (strlen(val) > 20 || !ub_report_metric_valid(a->pct_metric) ||
-		    !strncmp(a->pct_metric, "clat_p999", 9))
+		    !strcmp(val, "999") || !strcmp(val, "9999"))
 			return usage_err(c->name, "--percentile %s: give a percentile above 0 and at "
 					 "most 100, e.g. 99.999", val);
 		a->metric = a->pct_metric;

@@ -101,6 +101,7 @@ bad() {
 bad percentile-101 "uringbpf-db table: --percentile 101: give a percentile above 0 and at most 100, e.g. 99.999 (see uringbpf-db --help)" table --sweep m --percentile 101
 bad percentile-0 "uringbpf-db series: --percentile 0: give a percentile above 0 and at most 100, e.g. 99.999 (see uringbpf-db --help)" series --sweep m --percentile 0
 bad percentile-text "uringbpf-db table: --percentile p99: give a percentile above 0 and at most 100, e.g. 99.999 (see uringbpf-db --help)" table --sweep m --percentile p99
+bad percentile-999 "uringbpf-db table: --percentile 999: give a percentile above 0 and at most 100, e.g. 99.999 (see uringbpf-db --help)" table --sweep m --percentile 999
 bad metric-pct-101 "uringbpf-db table: --metric clat_p101_us: a percentile is clat_pP_us with P above 0 and at most 100, e.g. clat_p99.999_us (see uringbpf-db --help)" table --metric clat_p101_us
 bad metric-and-percentile "uringbpf-db table: --percentile 99: a metric is chosen already (--metric or --percentile): give one (see uringbpf-db --help)" table --metric kiops --percentile 99
 bad cdf-unknown-sweep "uringbpf-db cdf: --sweep nope: no sweep of that name in the database (uringbpf db runs lists the runs and their sweeps)" cdf --sweep nope

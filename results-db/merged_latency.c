@@ -7,7 +7,8 @@
  * percentile of the sum is the point's own (ub_clat_pct, sqlfuncs.c).
  * A group of points with a run lacking histograms (plain json) gets the
  * mean of the runs' own figures instead, and says so (binned = 0): never a
- * mix of both in one figure.
+ * mix of both in one figure. The mean latency over repeats is here too: the
+ * mean of every I/O, not of the runs' means.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -25,12 +25,21 @@ static const char usage_text[] =
 	"      import fio --output-format=json or json+ files (one run per file, one per host\n"
 	"      for fio --client output); the same file twice is imported once;\n"
 	"      --engine-report: the engine's report=FILE of that run, kept with it (one FILE.json)\n"
-	"  table  [--sweep NAME] [--rw RW] [--bs BS] [--metric M]\n"
-	"      Markdown table: a row per config, a column per iodepth, mean over repeats\n"
+	"  table  [--sweep NAME] [--rw RW] [--bs BS] [--metric M | --percentile P]\n"
+	"      Markdown table: a row per config, a column per iodepth, over the repeats\n"
 	"      M: kiops (default), clat_p50_us, clat_p99_us, clat_p999_us, clat_p9999_us,\n"
-	"         clat_mean_us, bw_mib\n"
-	"  series [--sweep NAME] [--rw RW] [--bs BS] [--x iodepth|bs|numjobs|rw|OPTION] [--metric M]\n"
-	"      gnuplot data: per config \"# config: LABEL\" then \"x mean stddev min max n\"\n"
+	"         clat_mean_us, bw_mib, or clat_pP_us: any percentile (e.g. clat_p99.999_us,\n"
+	"         the same as --percentile 99.999); a percentile is read from the json+\n"
+	"         histograms of all repeats merged (a cell marked \u2020 is the mean of the\n"
+	"         runs' own, for runs without histograms)\n"
+	"  series [--sweep NAME] [--rw RW] [--bs BS] [--x iodepth|bs|numjobs|rw|OPTION]\n"
+	"         [--metric M | --percentile P]\n"
+	"      gnuplot data: per config \"# config: LABEL\" then \"x mean stddev min max n\";\n"
+	"      a percentile: \"x value stddev min max n source\", value merged over the\n"
+	"      repeats (source bins) or the mean of their own (source runs)\n"
+	"  cdf [--sweep NAME] [--rw RW] [--bs BS] [--iodepth N]\n"
+	"      completion-latency CDF per iodepth and config, from the json+ histograms of\n"
+	"      all repeats merged: \"# config: LABEL\" then \"latency_us fraction count\"\n"
 	"  configs [--sweep NAME]      config labels, first seen first\n"
 	"  info [--sweep NAME]         sweep, device, kernel, host, fio_version, date, runs\n"
 	"  seed-shape --sweep NAME     SQPOLL+IOPOLL / IOPOLL per iodepth: the seed table beside NAME\n"
@@ -67,6 +76,8 @@ struct args {
 	const char *cmd;
 	struct ub_filter f;
 	const char *metric, *x, *view;
+	char pct_metric[48];	/* --percentile P as clat_pP_us */
+	long long iodepth;	/* cdf --iodepth, -1 all */
 	struct ub_import_opts imp;
 	const char *device;
 	struct ub_tag *tags;
@@ -74,7 +85,7 @@ struct args {
 };
 
 enum { O_SWEEP = 256, O_CONFIG, O_REPEAT, O_HOST, O_KERNEL, O_DEVICE, O_TAG, O_RW, O_BS,
-       O_METRIC, O_X, O_VIEW, O_ENGINE_REPORT };
+       O_METRIC, O_X, O_VIEW, O_ENGINE_REPORT, O_PERCENTILE, O_IODEPTH };
 
 struct cmd {
 	const char *name;
@@ -85,8 +96,9 @@ struct cmd {
 
 static const int import_opts[] = { O_SWEEP, O_CONFIG, O_REPEAT, O_HOST, O_KERNEL, O_DEVICE,
 				   O_TAG, O_ENGINE_REPORT, 0 };
-static const int table_opts[] = { O_SWEEP, O_RW, O_BS, O_METRIC, 0 };
-static const int series_opts[] = { O_SWEEP, O_RW, O_BS, O_METRIC, O_X, 0 };
+static const int table_opts[] = { O_SWEEP, O_RW, O_BS, O_METRIC, O_PERCENTILE, 0 };
+static const int series_opts[] = { O_SWEEP, O_RW, O_BS, O_METRIC, O_PERCENTILE, O_X, 0 };
+static const int cdf_opts[] = { O_SWEEP, O_RW, O_BS, O_IODEPTH, 0 };
 static const int sweep_opts[] = { O_SWEEP, 0 };
 static const int no_opts[] = { 0 };
 static const int export_opts[] = { O_VIEW, 0 };
@@ -96,6 +108,7 @@ static const struct cmd cmds[] = {
 	{ "import", import_opts, 1, -1, "FILE.json..." },
 	{ "table", table_opts, 0, 0, "" },
 	{ "series", series_opts, 0, 0, "" },
+	{ "cdf", cdf_opts, 0, 0, "" },
 	{ "configs", sweep_opts, 0, 0, "" },
 	{ "info", sweep_opts, 0, 0, "" },
 	{ "seed-shape", sweep_opts, 0, 0, "" },
@@ -119,6 +132,8 @@ static const struct option long_opts[] = {
 	{ "rw", required_argument, NULL, O_RW },
 	{ "bs", required_argument, NULL, O_BS },
 	{ "metric", required_argument, NULL, O_METRIC },
+	{ "percentile", required_argument, NULL, O_PERCENTILE },
+	{ "iodepth", required_argument, NULL, O_IODEPTH },
 	{ "x", required_argument, NULL, O_X },
 	{ "view", required_argument, NULL, O_VIEW },
 	{ "engine-report", required_argument, NULL, O_ENGINE_REPORT },
@@ -205,11 +220,36 @@ static int set_opt(struct args *a, const struct cmd *c, int o, char *val)
 			return usage_err(c->name, "--bs needs a block size like 4k or 4096, got '%s'", val);
 		break;
 	case O_METRIC:
-		if (!ub_metric_valid(val))
+		if (a->metric)
+			return usage_err(c->name, "--metric %s: a metric is chosen already (--metric or "
+					 "--percentile): give one", val);
+		if (!strncmp(val, "clat_p", 6) && !ub_report_metric_valid(val))
+			return usage_err(c->name, "--metric %s: a percentile is clat_pP_us with P above 0 "
+					 "and at most 100, e.g. clat_p99.999_us", val);
+		if (!ub_report_metric_valid(val))
 			return usage_err(c->name, "--metric %s is not known: use kiops, clat_p50_us, "
-					 "clat_p99_us, clat_p999_us, clat_p9999_us, clat_mean_us "
-					 "or bw_mib", val);
+					 "clat_p99_us, clat_p999_us, clat_p9999_us, clat_mean_us, "
+					 "bw_mib or clat_pP_us (any percentile P, e.g. clat_p99.999_us)",
+					 val);
 		a->metric = val;
+		break;
+	case O_PERCENTILE:
+		if (a->metric)
+			return usage_err(c->name, "--percentile %s: a metric is chosen already (--metric "
+					 "or --percentile): give one", val);
+		/* As a metric name; 999 and 9999 would be the names of p99.9 and p99.99. */
+		snprintf(a->pct_metric, sizeof(a->pct_metric), "clat_p%s_us", val);
+		if (strlen(val) > 20 || !ub_report_metric_valid(a->pct_metric) ||
+		    !strcmp(val, "999") || !strcmp(val, "9999"))
+			return usage_err(c->name, "--percentile %s: give a percentile above 0 and at "
+					 "most 100, e.g. 99.999", val);
+		a->metric = a->pct_metric;
+		break;
+	case O_IODEPTH:
+		errno = 0;
+		a->iodepth = strtoll(val, &end, 10);
+		if (errno || *end || end == val || a->iodepth < 1)
+			return usage_err(c->name, "--iodepth needs a positive integer, got '%s'", val);
 		break;
 	case O_X:
 		if (!valid_option_name(val))
@@ -437,6 +477,8 @@ static int run(const struct cmd *c, struct args *a, const char *path, int npos, 
 	else if (!strcmp(c->name, "series"))
 		rc = ub_cmd_series(db, &a->f, a->x ? a->x : "iodepth", a->metric ? a->metric : "kiops",
 				   stdout, &e);
+	else if (!strcmp(c->name, "cdf"))
+		rc = ub_cmd_cdf(db, &a->f, a->iodepth, stdout, &e);
 	else if (!strcmp(c->name, "configs"))
 		rc = ub_cmd_configs(db, a->f.sweep, stdout, &e);
 	else if (!strcmp(c->name, "info"))
@@ -470,7 +512,7 @@ static int run(const struct cmd *c, struct args *a, const char *path, int npos, 
 int cmd_db(int argc, char **argv)
 {
 	const char *path = getenv("URINGBPF_DB");
-	struct args a = { .f.bs_bytes = -1 };
+	struct args a = { .f.bs_bytes = -1, .iodepth = -1 };
 	const struct cmd *c = NULL;
 	size_t k;
 	int i, rc;
@@ -504,7 +546,7 @@ int cmd_db(int argc, char **argv)
 		if (!strcmp(argv[i], cmds[k].name))
 			c = &cmds[k];
 	if (!c)
-		return usage_err(NULL, "unknown command '%s': use import, table, series, configs, "
+		return usage_err(NULL, "unknown command '%s': use import, table, series, cdf, configs, "
 				 "info, runs, export-csv, sql, compare, claim-sweep, run-summary, "
 				 "profile-sections or engine-report", argv[i]);
 	a.cmd = c->name;

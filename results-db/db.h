@@ -39,7 +39,7 @@ int ubdb_exec(sqlite3 *db, const char *sql, struct ub_err *e);
 /* Applies every migration from the stored user_version up to UB_SCHEMA_VERSION. */
 int ubdb_migrate(sqlite3 *db, struct ub_err *e);
 
-/* sqlfuncs.c: SQL helpers used by the importer and migrations (not by views). */
+/* sqlfuncs.c: SQL helpers used by the importer, migrations and reports (not by views). */
 int ub_register_sql_functions(sqlite3 *db);
 long long ub_parse_size(const char *s, int *ok);
 
@@ -112,7 +112,55 @@ int ub_cmd_table(sqlite3 *db, const struct ub_filter *f, const char *metric, FIL
 		 struct ub_err *e);
 int ub_cmd_series(sqlite3 *db, const struct ub_filter *f, const char *x, const char *metric,
 		  FILE *out, struct ub_err *e);
+/* A run_points column (compare and the views know only these). */
 int ub_metric_valid(const char *metric);
+/*
+ * table/series also take any completion-latency percentile: clat_pP_us
+ * (P: 0 < P <= 100, e.g. clat_p99.999_us) besides the columns.
+ */
+int ub_report_metric_valid(const char *metric);
+/* Only ?1 sweep, ?2 rw, ?3 bs_bytes of f bound (SQLITE_OK or an error). */
+int ub_bind_filter(sqlite3_stmt *st, const struct ub_filter *f);
+/*
+ * One sweep, rw and bs in the selection (x: the dimension that may vary,
+ * or NULL), else UB_EUSAGE naming the option; no result at all: UB_EDATA.
+ */
+int ub_check_selection(sqlite3 *db, const struct ub_filter *f, const char *x,
+		       struct ub_err *e);
+
+/*
+ * merged_latency.c: latency percentiles of points over their repeats.
+ * ub_metric_pct: the percentile of a clat_pP_us metric (the four run_points
+ * columns clat_p50/p99/p999/p9999_us included, *column then naming it,
+ * else NULL); UB_EUSAGE for anything else.
+ */
+int ub_metric_pct(const char *metric, double *pct, const char **column);
+/*
+ * A statement over the run_points the filter selects, grouped by (config,
+ * x_expr over run_points m and its first job j; ?4 bound to x_param if
+ * given): config, x, value, stddev, min, max, n, binned. value is the
+ * percentile of the group's merged json+ histograms when every run has them
+ * (binned 1), else the mean of the runs' own figures (binned 0; NULL for a
+ * percentile fio's plain json does not keep). stddev/min/max/n: over the
+ * runs' own figures. Ordered by config (first seen), then x.
+ * metric clat_mean_us: the mean of every I/O of the group (each result's
+ * mean weighted by its total_ios), stddev/min/max over the runs', binned 1.
+ */
+int ub_merged_latency_stmt(sqlite3 *db, const struct ub_filter *f, const char *x_expr,
+			   const char *x_param, const char *metric, sqlite3_stmt **out,
+			   struct ub_err *e);
+/* SQL: the results the latency of run_points row p is read from, as px (its jobs: pj). */
+#define UB_SQL_POINT_RESULTS_JOIN \
+	" JOIN jobs pj ON pj.run_id = p.run_id AND pj.config IS p.config" \
+	"  AND pj.rw IS p.rw AND pj.bs_bytes IS p.bs_bytes AND pj.iodepth IS p.iodepth" \
+	"  AND pj.numjobs IS p.numjobs AND coalesce(pj.error, 0) = 0" \
+	" JOIN results px ON px.job_id = pj.id AND px.ddir = p.lat_ddir AND px.total_ios > 0"
+/*
+ * latency_cdf.c: per (iodepth, config) "latency_us fraction count" from the
+ * merged histograms of its repeats; iodepth < 0: every iodepth.
+ */
+int ub_cmd_cdf(sqlite3 *db, const struct ub_filter *f, long long iodepth, FILE *out,
+	       struct ub_err *e);
 /*
  * SQL: the sample standard deviation (n-1) of Y over a group, MEAN being the
  * group's mean as a window column beside Y; 0.0 for a group of one. The one

@@ -26,6 +26,29 @@ int ub_metric_valid(const char *metric)
 	return 0;
 }
 
+int ub_report_metric_valid(const char *metric)
+{
+	double pct;
+	const char *column;
+
+	return ub_metric_valid(metric) || ub_metric_pct(metric, &pct, &column) == UB_OK;
+}
+
+/* A latency percentile: read from merged_latency.c, not averaged here. */
+static int is_percentile(const char *metric)
+{
+	double pct;
+	const char *column;
+
+	return ub_metric_pct(metric, &pct, &column) == UB_OK;
+}
+
+/* Latency over repeats (percentiles and the I/O-weighted mean): merged_latency.c. */
+static int is_merged(const char *metric)
+{
+	return is_percentile(metric) || !strcmp(metric, "clat_mean_us");
+}
+
 /*
  * The points a table or series is about, and the failed jobs beside them
  * (a failed job is no point, but its cell says it failed, not "-").
@@ -37,7 +60,7 @@ int ub_metric_valid(const char *metric)
 #define FILTER_SQL \
 	" (?1 IS NULL OR sweep = ?1) AND (?2 IS NULL OR rw = ?2) AND (?3 IS NULL OR bs_bytes = ?3)"
 
-static int bind_filter(sqlite3_stmt *st, const struct ub_filter *f)
+int ub_bind_filter(sqlite3_stmt *st, const struct ub_filter *f)
 {
 	int rc;
 
@@ -70,7 +93,7 @@ static int check_single(sqlite3 *db, const struct ub_filter *f, const char *col,
 		 " WHERE" FILTER_SQL " GROUP BY %s ORDER BY min(o)", shown, col);
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return ub_fail_sql(e, db, "reading results");
-	rc = bind_filter(st, f);
+	rc = ub_bind_filter(st, f);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		size_t used = strlen(list);
 
@@ -91,8 +114,8 @@ static int check_single(sqlite3 *db, const struct ub_filter *f, const char *col,
 	return UB_OK;
 }
 
-static int check_selection(sqlite3 *db, const struct ub_filter *f, const char *x,
-			   struct ub_err *e)
+int ub_check_selection(sqlite3 *db, const struct ub_filter *f, const char *x,
+		       struct ub_err *e)
 {
 	char what[256];
 	int rc, n = 0;
@@ -158,7 +181,7 @@ static int load_col(sqlite3 *db, const struct ub_filter *f, const char *sql, str
 
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return ub_fail_sql(e, db, "reading results");
-	rc = bind_filter(st, f);
+	rc = ub_bind_filter(st, f);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (col_add(c, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 0))) {
 			sqlite3_finalize(st);
@@ -192,7 +215,7 @@ static int failed_cells(sqlite3 *db, const struct ub_filter *f, const struct col
 			       " WHERE" FILTER_SQL " GROUP BY config, iodepth, error_text"
 			       " ORDER BY min(job_id)", -1, &st, NULL) != SQLITE_OK)
 		return ub_fail_sql(e, db, "reading failed jobs");
-	rc = bind_filter(st, f);
+	rc = ub_bind_filter(st, f);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int k = find_cell(cfg, qd, (const char *)sqlite3_column_text(st, 0),
 				  sqlite3_column_int64(st, 1));
@@ -221,7 +244,7 @@ static int table_cells(sqlite3 *db, const struct ub_filter *f, const char *metri
 		 " AND %s IS NOT NULL GROUP BY config, iodepth", metric, metric);
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return ub_fail_sql(e, db, "reading results");
-	rc = bind_filter(st, f);
+	rc = ub_bind_filter(st, f);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int k = find_cell(cfg, qd, (const char *)sqlite3_column_text(st, 0),
 				  sqlite3_column_int64(st, 1));
@@ -236,15 +259,44 @@ static int table_cells(sqlite3 *db, const struct ub_filter *f, const char *metri
 	return rc == SQLITE_DONE ? UB_OK : ub_fail_sql(e, db, "reading results");
 }
 
+/*
+ * Percentile cells: merged over the repeats' histograms; from[k] 1 when a
+ * cell is the mean of the runs' own figures instead (or has none for that
+ * reason), which the table marks.
+ */
+static int table_cells_pct(sqlite3 *db, const struct ub_filter *f, const char *metric,
+			   const struct col *cfg, const struct col *qd, double *cell, char *has,
+			   char *from_runs, struct ub_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = ub_merged_latency_stmt(db, f, "m.iodepth", NULL, metric, &st, e);
+	if (rc)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int k = find_cell(cfg, qd, (const char *)sqlite3_column_text(st, 0),
+				  sqlite3_column_int64(st, 1));
+
+		if (k < 0)
+			continue;
+		has[k] = sqlite3_column_type(st, 2) != SQLITE_NULL;
+		cell[k] = sqlite3_column_double(st, 2);
+		from_runs[k] = !sqlite3_column_int(st, 7);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? UB_OK : ub_fail_sql(e, db, "reading latency histograms");
+}
+
 int ub_cmd_table(sqlite3 *db, const struct ub_filter *f, const char *metric, FILE *out,
 		 struct ub_err *e)
 {
 	struct col cfg = { 0 }, qd = { 0 };
 	double *cell = NULL;
-	char *has = NULL, **why = NULL;
-	int i, j, rc;
+	char *has = NULL, **why = NULL, *from_runs = NULL;
+	int i, j, rc, marked = 0, none = 0;
 
-	rc = check_selection(db, f, NULL, e);
+	rc = ub_check_selection(db, f, NULL, e);
 	rc = rc ? rc : load_col(db, f, "SELECT config FROM " POINTS_AND_FAILED_SQL " WHERE"
 				FILTER_SQL " GROUP BY config ORDER BY min(o)", &cfg, e);
 	rc = rc ? rc : load_col(db, f, "SELECT DISTINCT iodepth FROM " POINTS_AND_FAILED_SQL
@@ -254,11 +306,15 @@ int ub_cmd_table(sqlite3 *db, const struct ub_filter *f, const char *metric, FIL
 	cell = calloc((size_t)cfg.n * qd.n + 1, sizeof(*cell));
 	has = calloc((size_t)cfg.n * qd.n + 1, 1);
 	why = calloc((size_t)cfg.n * qd.n + 1, sizeof(*why));
-	if (!cell || !has || !why) {
+	from_runs = calloc((size_t)cfg.n * qd.n + 1, 1);
+	if (!cell || !has || !why || !from_runs) {
 		rc = ub_fail(e, UB_EDATA, "out of memory");
 		goto out;
 	}
-	rc = table_cells(db, f, metric, &cfg, &qd, cell, has, e);
+	if (is_merged(metric))
+		rc = table_cells_pct(db, f, metric, &cfg, &qd, cell, has, from_runs, e);
+	else
+		rc = table_cells(db, f, metric, &cfg, &qd, cell, has, e);
 	rc = rc ? rc : failed_cells(db, f, &cfg, &qd, why, e);
 	if (rc)
 		goto out;
@@ -272,11 +328,18 @@ int ub_cmd_table(sqlite3 *db, const struct ub_filter *f, const char *metric, FIL
 	for (i = 0; i < cfg.n; i++) {
 		fprintf(out, "| %s |", cfg.names[i]);
 		for (j = 0; j < qd.n; j++) {
+			int k = i * qd.n + j;
+			const char *mark = from_runs[k] ? "†" : "";
+
+			marked += from_runs[k] && has[k];
+			none += from_runs[k] && !has[k];
 			/* Three significant digits below 10: a 64-read chain does 0.1-0.5 kIOPS. */
-			if (has[i * qd.n + j] && fabs(cell[i * qd.n + j]) < 10)
-				fprintf(out, " %#.3g |", cell[i * qd.n + j]);
-			else if (has[i * qd.n + j])
-				fprintf(out, " %.1f |", cell[i * qd.n + j]);
+			if (has[k] && fabs(cell[k]) < 10)
+				fprintf(out, " %#.3g%s |", cell[k], mark);
+			else if (has[k])
+				fprintf(out, " %.1f%s |", cell[k], mark);
+			else if (from_runs[k])
+				fprintf(out, " -† |");
 			else if (why[i * qd.n + j])
 				fprintf(out, " failed: %s |", why[i * qd.n + j]);
 			else
@@ -284,10 +347,18 @@ int ub_cmd_table(sqlite3 *db, const struct ub_filter *f, const char *metric, FIL
 		}
 		fprintf(out, "\n");
 	}
+	/* Never a silent mix: say which cells are not merged histograms. */
+	if (marked)
+		fprintf(out, "\n† the mean of the runs' own percentiles, not merged: not every run "
+			"has json+ latency histograms (fio --output-format=json+)\n");
+	if (none)
+		fprintf(out, "%s-† no figure: without json+ histograms only p50, p99, p99.9 and "
+			"p99.99 are kept\n", marked ? "" : "\n");
 out:
 	for (i = 0; why && i < cfg.n * qd.n; i++)
 		free(why[i]);
 	free(why);
+	free(from_runs);
 	free(cell);
 	free(has);
 	col_free(&cfg);
@@ -351,19 +422,27 @@ int ub_cmd_series(sqlite3 *db, const struct ub_filter *f, const char *x, const c
 {
 	char sql[sizeof(series_sql) + 256], path[300], *prev = NULL;
 	sqlite3_stmt *st;
-	int rc, missing = 0, blocks = 0;
+	int rc, missing = 0, blocks = 0, from_runs = 0, none = 0, pct = is_percentile(metric);
 
-	rc = check_selection(db, f, x, e);
+	rc = ub_check_selection(db, f, x, e);
 	if (rc)
 		return rc;
-	snprintf(sql, sizeof(sql), series_sql, x_expr(x), metric, metric);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return ub_fail_sql(e, db, "reading results");
 	/* Option names are checked to be [A-Za-z0-9_] by the CLI; quoted for the path. */
 	snprintf(path, sizeof(path), "$.\"%s\"", x);
-	rc = bind_filter(st, f);
-	if (rc == SQLITE_OK && sqlite3_bind_parameter_count(st) >= 4)
-		rc = sqlite3_bind_text(st, 4, path, -1, SQLITE_TRANSIENT);
+	if (is_merged(metric)) {
+		/* The same columns, and whether the value is the merged one. */
+		rc = ub_merged_latency_stmt(db, f, x_expr(x), strstr(x_expr(x), "?4") ? path : NULL,
+					    metric, &st, e);
+		if (rc)
+			return rc;
+	} else {
+		snprintf(sql, sizeof(sql), series_sql, x_expr(x), metric, metric);
+		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+			return ub_fail_sql(e, db, "reading results");
+		rc = ub_bind_filter(st, f);
+		if (rc == SQLITE_OK && sqlite3_bind_parameter_count(st) >= 4)
+			rc = sqlite3_bind_text(st, 4, path, -1, SQLITE_TRANSIENT);
+	}
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *cfg = (const char *)sqlite3_column_text(st, 0);
 		const char *xv = (const char *)sqlite3_column_text(st, 1);
@@ -373,6 +452,10 @@ int ub_cmd_series(sqlite3 *db, const struct ub_filter *f, const char *x, const c
 			cfg = "(none)";
 		if (!xv) {
 			missing += sqlite3_column_int(st, 6);
+			continue;
+		}
+		if (sqlite3_column_type(st, 2) == SQLITE_NULL) {
+			none++;	/* a percentile plain json does not keep */
 			continue;
 		}
 		if (!prev || strcmp(prev, cfg)) {
@@ -386,9 +469,15 @@ int ub_cmd_series(sqlite3 *db, const struct ub_filter *f, const char *x, const c
 			fprintf(out, "%s# config: %s\n", blocks++ ? "\n\n" : "", cfg);
 		}
 		print_x(out, xv);
-		fprintf(out, " %.3f %.3f %.3f %.3f %d\n", sqlite3_column_double(st, 2),
+		fprintf(out, " %.3f %.3f %.3f %.3f %d", sqlite3_column_double(st, 2),
 			sqlite3_column_double(st, 3), sqlite3_column_double(st, 4),
 			sqlite3_column_double(st, 5), sqlite3_column_int(st, 6));
+		/* Percentiles: "bins" merged histograms, "runs" the mean of the runs' own. */
+		if (pct) {
+			from_runs += !sqlite3_column_int(st, 7);
+			fputs(sqlite3_column_int(st, 7) ? " bins" : " runs", out);
+		}
+		fputc('\n', out);
 	}
 	sqlite3_finalize(st);
 	free(prev);
@@ -398,6 +487,13 @@ int ub_cmd_series(sqlite3 *db, const struct ub_filter *f, const char *x, const c
 	if (missing)
 		fprintf(stderr, "uringbpf-db: note: %d result points have no option %s; left out\n",
 			missing, x);
+	if (from_runs)
+		fprintf(stderr, "uringbpf-db: note: %d points of %s are the mean of their runs' own "
+			"figures (source runs): not every run has json+ latency histograms\n",
+			from_runs, metric);
+	if (none)
+		fprintf(stderr, "uringbpf-db: note: %d points have no %s: without json+ histograms "
+			"only p50, p99, p99.9 and p99.99 are kept; left out\n", none, metric);
 	if (!blocks)
 		return ub_fail(e, UB_EDATA, "no results have option %s and metric %s", x, metric);
 	return UB_OK;

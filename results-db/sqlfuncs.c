@@ -132,6 +132,51 @@ static void sql_strerror(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
 }
 
+/*
+ * ub_clat_pct(bin, count, pct): aggregate over clat_bins rows (fio bucket
+ * index, samples): the percentile pct of their sum, histogram by histogram
+ * bucket, in us, read as fio reads one histogram (ub_hist_percentile).
+ * NULL over no samples (a NULL bin: a LEFT JOIN that found none). Adding
+ * buckets is exact: the merged histogram is the one fio would have kept had
+ * every sample been in one job, so its percentiles are the point's own.
+ */
+struct clat_pct {
+	uint64_t hist[UB_PLAT_NR];
+	unsigned long long nr;
+	double pct;
+};
+
+static void clat_pct_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct clat_pct *a = sqlite3_aggregate_context(ctx, sizeof(*a));
+	long long bin, n;
+
+	(void)argc;
+	if (!a)
+		return sqlite3_result_error_nomem(ctx);
+	a->pct = sqlite3_value_double(argv[2]);
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
+		return;
+	bin = sqlite3_value_int64(argv[0]);
+	n = sqlite3_value_int64(argv[1]);
+	if (bin < 0 || bin >= UB_PLAT_NR || n < 0)
+		return sqlite3_result_error(ctx, "ub_clat_pct: no bucket of fio's latency histogram", -1);
+	a->hist[bin] += (uint64_t)n;
+	a->nr += (unsigned long long)n;
+}
+
+static void clat_pct_final(sqlite3_context *ctx)
+{
+	struct clat_pct *a = sqlite3_aggregate_context(ctx, 0);
+
+	if (!a || !a->nr)
+		return sqlite3_result_null(ctx);
+	if (!(a->pct > 0 && a->pct <= 100))
+		return sqlite3_result_error(ctx, "ub_clat_pct: the percentile must be above 0 and "
+					    "at most 100", -1);
+	sqlite3_result_double(ctx, ub_hist_percentile(a->hist, a->nr, a->pct) / 1000.0);
+}
+
 int ub_register_sql_functions(sqlite3 *db)
 {
 	int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
@@ -150,5 +195,8 @@ int ub_register_sql_functions(sqlite3 *db)
 	if (rc == SQLITE_OK)
 		rc = sqlite3_create_function(db, "ub_strerror", 1, SQLITE_UTF8 | SQLITE_INNOCUOUS,
 					     NULL, sql_strerror, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(db, "ub_clat_pct", 3, flags, NULL, NULL, clat_pct_step,
+					     clat_pct_final);
 	return rc;
 }

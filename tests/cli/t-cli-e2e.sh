@@ -56,6 +56,11 @@ expect_eq demo-exit "$?" 0
 expect_eq demo-seed-shape "$(grep -c '^seed shape: sweep demo has no randread point with both iopoll and sqpoll+iopoll' demo.log)" 1
 expect_eq demo-runs "$(sqlite3 -batch results/results.db "SELECT count(*) FROM runs WHERE sweep = 'demo'" 2>&1)" 2
 is_png results/demo/kiops.png && ok "demo-png: ./results/demo/kiops.png" || not_ok "demo-png: no PNG: $(tail -n 5 demo.log)"
+# The latency CDF, from the database (the sweep's json+ bins), and demo says where.
+is_png results/demo/latency-cdf.png && ok "demo-cdf-png: ./results/demo/latency-cdf.png" ||
+	not_ok "demo-cdf-png: no PNG: $(tail -n 5 demo.log)"
+expect_eq demo-cdf-said "$(grep -c '^Latency CDF: results/demo/latency-cdf.png  (all repeats merged; data: ' demo.log)" 1
+expect_eq demo-cdf-data "$(grep -c '^# iodepth 1, runs 1, ' results/demo/latency-cdf.dat)" 2
 expect_eq demo-not-in-share "$(find "$share" -name 'results*' | head -n 3)" ""
 
 # An unknown profile names the installed ones.

@@ -9,6 +9,9 @@
 #   numjobs2.json    json+ with numjobs=2, no group_reporting: two jobs, one
 #                    point, whose latency comes from the merged bins
 #   client.json      fio --client against two fio --server on 127.0.0.1
+#   merge-r1/r2.json two repeats of one point (psync randread 4k, json+,
+#                    percentile_list up to 99.999); r2 shares its CPU with a
+#                    busy loop, so its tail is heavier (merged percentiles)
 # schema-v1.sql is not made here: it is a frozen version-1 database (with its
 # own copy of two results) for the migration test.
 set -eu
@@ -51,6 +54,14 @@ iodepth=8
 JOB
 "$fio" /dev/shm/ub-fixture.fio --output-format=json >"$out/global-opts.json"
 rm -f /dev/shm/ub-fixture.fio
+
+lat=(--name=lat "${common[@]}" --ioengine=psync --rw=randread
+	--percentile_list=1:10:50:90:99:99.9:99.99:99.999 --output-format=json+)
+"$fio" "${lat[@]}" >"$out/merge-r1.json"
+taskset -c 0 bash -c 'end=$((SECONDS + 2)); while [ $SECONDS -lt $end ]; do :; done' &
+hog=$!
+taskset -c 0 "$fio" "${lat[@]}" >"$out/merge-r2.json"
+kill $hog 2>/dev/null; wait $hog 2>/dev/null || true
 
 "$top/tests/results-db/fio-client.sh" "$fio" "$out/client.json"
 ls -l "$out"

@@ -35,7 +35,7 @@ expect_eq mean-weighted-by-ios "$(q "$db" "SELECT printf('%.6f', clat_mean_us) F
 expect_eq table-p99 "$("$UB_DB" --db "$db" table --sweep nj --metric clat_p99_us | tail -n 1)" \
 	"| psync | $(q :memory: "SELECT printf('%.1f', $(merged 99))") |"
 expect_eq series-p99 "$("$UB_DB" --db "$db" series --sweep nj --metric clat_p99_us | tail -n 1)" \
-	"1 $(q :memory: "SELECT printf('%.3f 0.000 %.3f %.3f 1', $(merged 99), $(merged 99), $(merged 99))")"
+	"1 $(q :memory: "SELECT printf('%.3f 0.000 %.3f %.3f 1 bins', $(merged 99), $(merged 99), $(merged 99))")"
 # Plain json (no bins) of several jobs: no percentile at all rather than a mean.
 sqlite3 -batch :memory: "SELECT json_remove(json_remove(readfile('$fix'), '\$.jobs[0].read.clat_ns.bins'), '\$.jobs[1].read.clat_ns.bins')" >"$tmp/nobins.json"
 "$UB_DB" --db "$db" import --sweep nobins "$tmp/nobins.json" >/dev/null

@@ -56,11 +56,11 @@ usage bad-repeat " import: --repeat needs a positive integer, got 'two'" import 
 usage bad-tag " import: --tag needs KEY=VALUE, got 'k'" import --tag k x.json
 usage duplicate-tag " import: --tag k given twice: give each key once" import --tag k=1 --tag k=2 x.json
 usage no-files " import: missing FILE.json..." import
-usage bad-metric " table: --metric iops is not known: use kiops, clat_p50_us, clat_p99_us, clat_p999_us, clat_p9999_us, clat_mean_us or bw_mib" table --metric iops
+usage bad-metric " table: --metric iops is not known: use kiops, clat_p50_us, clat_p99_us, clat_p999_us, clat_p9999_us, clat_mean_us, bw_mib or clat_pP_us (any percentile P, e.g. clat_p99.999_us)" table --metric iops
 usage bad-x " series: --x io-depth: give iodepth, bs, numjobs, rw or a fio option name (letters, digits, _)" series --x io-depth
 usage bad-bs " table: --bs needs a block size like 4k or 4096, got 'big'" table --bs big
 usage option-of-other-command " table: --x does not apply to table" table --x iodepth
-usage unknown-command ": unknown command 'tables': use import, table, series, configs, info, runs, export-csv, sql, compare, claim-sweep, run-summary, profile-sections or engine-report" tables
+usage unknown-command ": unknown command 'tables': use import, table, series, cdf, configs, info, runs, export-csv, sql, compare, claim-sweep, run-summary, profile-sections or engine-report" tables
 err=$("$UB_DB" --db "$db" import --device /nonexistent/dev "$good" 2>&1); rc=$?
 expect_eq usage-no-such-device "$rc:$err" "2:uringbpf-db import: --device /nonexistent/dev: No such file or directory"
 err=$("$UB_DB" --db "$db" sql "DELETE FROM runs" 2>&1); rc=$?

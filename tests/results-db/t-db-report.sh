@@ -28,33 +28,40 @@ stats() {
 mean1() { sqlite3 :memory: "SELECT CASE WHEN abs(avg(y)) < 10 THEN printf('%#.3g', avg(y)) ELSE printf('%.1f', avg(y)) END
 	FROM ($(pts "$1" "$2" "$3"));"; }
 
-# table: kIOPS and p99 layouts.
+# table: kIOPS and p99 layouts. These runs are plain json (no latency
+# histograms): p99 is the mean of the runs' own, each cell marked, a footnote.
 for metric in kiops clat_p99_us; do
-	expr=$KIOPS; [ $metric = kiops ] || expr=$P99
+	expr=$KIOPS mark= foot=
+	[ $metric = kiops ] || { expr=$P99 mark=†; foot="
+
+† the mean of the runs' own percentiles, not merged: not every run has json+ latency histograms (fio --output-format=json+)"; }
 	want="| config | 1 | 4 | 16 |
 |---|---|---|---|"
 	for c in $cfgs; do
 		row="| $(label $c) |"
-		for d in $qds; do row="$row $(mean1 $c $d "$expr") |"; done
+		for d in $qds; do row="$row $(mean1 $c $d "$expr")$mark |"; done
 		want="$want
 $row"
 	done
-	expect_eq "table-$metric" "$("$UB_DB" --db "$db" table --sweep s --metric $metric)" "$want"
+	expect_eq "table-$metric" "$("$UB_DB" --db "$db" table --sweep s --metric $metric)" "$want$foot"
 done
 expect_eq table-default-metric-and-filters "$("$UB_DB" --db "$db" table --rw randread --bs 4096)" \
 	"$("$UB_DB" --db "$db" table --sweep s --metric kiops)"
 
 # series: gnuplot blocks, two blank lines apart.
+# A percentile has a source column: "runs" (the mean of the runs' own, no bins).
 for metric in kiops clat_p99_us; do
-	expr=$KIOPS; [ $metric = kiops ] || expr=$P99
+	expr=$KIOPS src=; [ $metric = kiops ] || { expr=$P99 src=" runs"; }
 	want=
 	for c in $cfgs; do
 		[ -n "$want" ] && want="$want"$'\n\n\n'
 		want="$want# config: $(label $c)"
-		for d in $qds; do want="$want"$'\n'"$d $(stats $c $d "$expr")"; done
+		for d in $qds; do want="$want"$'\n'"$d $(stats $c $d "$expr")$src"; done
 	done
-	expect_eq "series-$metric" "$("$UB_DB" --db "$db" series --sweep s --metric $metric)" "$want"
+	expect_eq "series-$metric" "$("$UB_DB" --db "$db" series --sweep s --metric $metric 2>/dev/null)" "$want"
 done
+expect_eq series-runs-said "$("$UB_DB" --db "$db" series --sweep s --metric clat_p99_us 2>&1 >/dev/null)" \
+	"uringbpf-db: note: 6 points of clat_p99_us are the mean of their runs' own figures (source runs): not every run has json+ latency histograms"
 # Any job option on the x-axis: "size" is 16M everywhere, so each config has one
 # point averaging its six runs; bs comes out in bytes.
 all6() { echo "SELECT $2 AS y FROM (SELECT readfile(value) AS j FROM json_each('[$(

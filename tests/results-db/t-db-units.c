@@ -219,6 +219,33 @@ static void percentiles_match_fio(const char *fixture, const char *ddir)
 	expect_str(name, got, nr ? want : "some samples");
 }
 
+/* Metric names of a percentile: the four columns, any clat_pP_us, nothing else. */
+static void metric_names(void)
+{
+	static const struct { const char *m; const char *want; } v[] = {
+		{ "clat_p50_us", "50 clat_p50_us" }, { "clat_p999_us", "99.9 clat_p999_us" },
+		{ "clat_p9999_us", "99.99 clat_p9999_us" }, { "clat_p99.999_us", "99.999 -" },
+		{ "clat_p100_us", "100 -" }, { "clat_p1_us", "1 -" }, { "clat_p0.5_us", "0.5 -" },
+		{ "clat_p101_us", "usage" }, { "clat_p0_us", "usage" }, { "clat_p99999_us", "usage" },
+		{ "clat_p99._us", "usage" }, { "clat_p.9_us", "usage" }, { "clat_p9.9.9_us", "usage" },
+		{ "clat_p_us", "usage" }, { "clat_p99_ms", "usage" }, { "kiops", "usage" },
+		{ "clat_p1e1_us", "usage" }, { "clat_p-5_us", "usage" },
+	};
+	char got[64], name[64];
+	const char *col;
+	double pct;
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		if (ub_metric_pct(v[i].m, &pct, &col))
+			snprintf(got, sizeof(got), "usage");
+		else
+			snprintf(got, sizeof(got), "%g %s", pct, col ? col : "-");
+		snprintf(name, sizeof(name), "metric-pct-%s", v[i].m);
+		expect_str(name, got, v[i].want);
+	}
+}
+
 int main(void)
 {
 	sha256_vectors();
@@ -228,5 +255,9 @@ int main(void)
 	plat_round_trip();
 	percentiles_match_fio("jsonplus.json", "read");
 	percentiles_match_fio("numjobs2.json", "read");
+	/* percentile_list up to 99.999: fio printed p99.999 from the same bins. */
+	percentiles_match_fio("merge-r1.json", "read");
+	percentiles_match_fio("merge-r2.json", "read");
+	metric_names();
 	return fails ? 1 : 0;
 }

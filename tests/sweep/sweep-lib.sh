@@ -37,6 +37,12 @@ kiops_of() {
 }
 
 # is_png FILE / is_svg FILE
+# nobins_said N K: what plot/plot says of a sweep of N points imported from
+# plain json (no latency histograms), K of them (config, iodepth) without a CDF.
+nobins_said() {
+	echo "plot: latency: $1 of $1 points are the mean of their runs' own percentiles: not every run has json+ latency histograms"
+	echo "plot: no latency CDF: uringbpf-db cdf: no latency histograms in these results ($2 points without): import fio --output-format=json+ files for a CDF"
+}
 is_png() { [ "$(head -c 8 "$1" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
 is_svg() { grep -q '<svg' "$1" 2>/dev/null && grep -q '</svg>' "$1"; }
 

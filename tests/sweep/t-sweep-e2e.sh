@@ -42,9 +42,25 @@ if "$PLOT" --db "$db" --sweep e2e --out "$out/plot" >"$UB_SCRATCH/plot.log" 2>&1
 else
 	not_ok "e2e-plot: $(tail -n 3 "$UB_SCRATCH/plot.log")"
 fi
-for f in kiops latency bar-qd4; do
+for f in kiops latency latency-cdf bar-qd4; do
 	is_png "$out/plot/$f.png" && ok "e2e-png-$f" || not_ok "e2e-png-$f: $out/plot/$f.png is not a PNG"
 	is_svg "$out/plot/$f.svg" && ok "e2e-svg-$f" || not_ok "e2e-svg-$f: $out/plot/$f.svg is not an SVG"
+done
+
+# latency-cdf.dat: a block per iodepth and config, from the bins of both
+# repeats merged: it ends at fraction 1 having counted every I/O of both.
+cdf=$out/plot/latency-cdf.dat
+expect_eq "e2e-cdf-blocks" "$(grep -c '^# iodepth ' "$cdf")" $(( ${#configs[@]} * ${#qds[@]} ))
+for c in "${configs[@]}"; do
+	for qd in "${qds[@]}"; do
+		ios=0
+		for ((r = 1; r <= reps; r++)); do
+			ios=$((ios + $(sqlite3 -batch :memory: "SELECT json_extract(readfile('$out/json/$c/qd$qd-r$r.json'), '\$.jobs[0].read.total_ios')")))
+		done
+		last=$(awk -v c="$c" -v q="iodepth $qd," '/^# config: / { on = (substr($0, 11) == c); next }
+			/^# iodepth / { on = on && $2 " " $3 == q; next } on && NF == 3 { l = $2 " " $3 } END { print l }' "$cdf")
+		expect_eq "e2e-cdf-$c-qd$qd-ends-at-all-ios" "$last" "1.00000000 $ios"
+	done
 done
 
 # kiops.dat: a block per config, a row per iodepth, values = the JSON files'.

@@ -14,7 +14,8 @@ for f in "$FIX"/sweep-int-*.json "$FIX/randrw.json"; do (cat "$f"; echo) >"$S/$(
 "$UB_DB" --db "$db" import --sweep b "$S"/sweep-int-*.json "$S/randrw.json" >/dev/null
 
 out=$("$PLOT" --db "$db" --sweep a --rw randread --compare b --out "$S/p" 2>"$S/p.err"); rc=$?
-expect_eq plot-compare-exit "$rc:$(cat "$S/p.err")" "0:"
+# Plain json fixtures: no histograms, said (percentiles not merged, no CDF).
+expect_eq plot-compare-exit "$rc:$(cat "$S/p.err")" "0:$(nobins_said 3 3)"
 for f in compare-b.png compare-b.svg compare-b.md; do
 	[ -s "$S/p/$f" ] && grep -qxF "$S/p/$f" <<<"$out" && ok "plot-compare-drew-$f" || not_ok "plot-compare-drew-$f: missing or not listed"
 done

@@ -19,7 +19,10 @@ row() { awk -v x="$2" '!/^#/ && $1 == x { print $2, $6 }' "$1"; }
 
 out=$("$PLOT" --db "$db" --sweep mix --out "$S/all" 2>"$S/all.err"); rc=$?
 expect_eq mixed-plot-exit "$rc" 0
-expect_eq mixed-plot-said "$(cat "$S/all.err")" "plot: sweep 'mix' mixes 2 rw/bs pairs (randread 4k,randrw 4k): one set of charts each"
+# Plain json fixtures: no histograms, said per pair (percentiles not merged, no CDF).
+expect_eq mixed-plot-said "$(cat "$S/all.err")" "plot: sweep 'mix' mixes 2 rw/bs pairs (randread 4k,randrw 4k): one set of charts each
+$(nobins_said 2 2)
+$(nobins_said 1 1)"
 for f in randread-4k/kiops.png randread-4k/kiops.svg randrw-4k/kiops.png randrw-4k/latency.svg randrw-4k/table.md; do
 	[ -s "$S/all/$f" ] && grep -qxF "$S/all/$f" <<<"$out" && ok "mixed-plot-drew-$f" || not_ok "mixed-plot-drew-$f: missing or not listed"
 done
@@ -31,7 +34,7 @@ expect_eq randrw-chart-data "$(grep -vc '^#' "$S/all/randrw-4k/kiops.dat") $(row
 expect_eq randrw-table-rw "$(head -n 1 "$S/all/randrw-4k/table.md")" "## mix, rw randrw, bs 4k: kIOPS by iodepth"
 
 "$PLOT" --db "$db" --sweep mix --rw randread --out "$S/rr" >/dev/null 2>"$S/rr.err"; rc=$?
-expect_eq chosen-rw "$rc:$(cat "$S/rr.err"):$(find "$S/rr" -maxdepth 1 -name '*-4k' | wc -l)" "0::0"
+expect_eq chosen-rw "$rc:$(cat "$S/rr.err"):$(find "$S/rr" -maxdepth 1 -name '*-4k' | wc -l)" "0:$(nobins_said 2 2):0"
 expect_eq chosen-rw-data "$(row "$S/rr/kiops.dat" 4)" "$(k "$FIX/sweep-int-qd4-r1.json") 1"
 got=$("$PLOT" --db "$db" --sweep mix --rw 'rand read' --out "$S/x" 2>&1); rc=$?
 expect_eq bad-rw "$rc:$got" "2:plot: --rw: 'rand read' is not a fio rw value (e.g. randread, randrw)"

@@ -174,15 +174,17 @@ int ub_cmd_cdf(sqlite3 *db, const struct ub_filter *f, long long iodepth, FILE *
 
 /*
  * compare.c: two sweeps point by point (config, rw, bs, iodepth; and host
- * when both sweeps have several), a metric's mean per side, B/A, the noise
- * band of the repeats and a verdict; *regressions counts the points worse
- * than max_regress_pct and their noise (max_regress_pct < 0: no gate).
+ * when both sweeps have several), a metric's value per side (the mean of
+ * the repeats; a latency as ub_merged_latency_stmt gives it), B/A, the
+ * noise band of the repeats' own figures and a verdict; *regressions counts
+ * the points worse than max_regress_pct and their noise (max_regress_pct
+ * < 0: no gate).
  */
 enum ub_compare_format { UB_CMP_MD, UB_CMP_TSV, UB_CMP_JSON };
 struct ub_compare_opts {
 	const char *a, *b;		/* baseline and candidate sweep names */
 	const char *db_path;		/* for messages */
-	const char *metric;		/* ub_metric_valid() */
+	const char *metric;		/* ub_report_metric_valid() */
 	const char *rw, *bs;		/* only these points (NULL: all) */
 	long long bs_bytes;		/* bs parsed, -1: none */
 	double max_regress_pct;		/* < 0: not given */

@@ -84,6 +84,7 @@ mix=$tmp/mix.db
 "$UB_DB" --db "$mix" import --sweep x --repeat 2 "$tmp/r2-nobins.json" >/dev/null
 expect_eq mixed-falls-back-marked "$(cell "$mix" x --metric clat_p9999_us)" \
 	"$(fmt "$(q :memory: "SELECT ($(fio_pct "$r1" 99.99) + $(fio_pct "$r2" 99.99)) / 2")")†"
+expect_eq mixed-percentile-spelled-out "$(cell "$mix" x --percentile 99.99)" "$(cell "$mix" x --metric clat_p9999_us)"
 expect_eq mixed-footnote "$("$UB_DB" --db "$mix" table --sweep x --metric clat_p99_us | tail -n 1)" \
 	"† the mean of the runs' own percentiles, not merged: not every run has json+ latency histograms (fio --output-format=json+)"
 expect_eq mixed-series-source "$("$UB_DB" --db "$mix" series --sweep x --metric clat_p99_us 2>/dev/null | sed -n 2p | cut -d' ' -f7)" runs

@@ -627,7 +627,12 @@ int ub_cmd_compare(sqlite3 *db, const struct ub_compare_opts *o, int *regression
 	*regressions = count[V_REGRESSION];
 	rc = UB_OK;
 	/* A gate that compared nothing must not pass: a typo in a name or a filter. */
-	if (total == count[V_ONLY_A] + count[V_ONLY_B])
+	if (total == count[V_ONLY_A] + count[V_ONLY_B] && nofig)
+		rc = ub_fail(e, UB_EUSAGE, "no point has %s in both %s (A) and %s (B): %d ran without "
+			     "it (runs without json+ histograms keep only p50, p99, p99.9 and p99.99): "
+			     "nothing to compare; import fio --output-format=json+ results or choose "
+			     "one of those", o->metric, o->a, o->b, nofig);
+	else if (total == count[V_ONLY_A] + count[V_ONLY_B])
 		rc = ub_fail(e, UB_EUSAGE, "no point ran in both %s (A) and %s (B)%s%s%s%s (%d only "
 			       "in A, %d only in B): nothing to compare; check the sweeps, --rw and --bs",
 			       o->a, o->b, o->rw ? " with rw " : "", o->rw ? o->rw : "",

@@ -213,6 +213,10 @@ expect_eq lat-fallback-marked "$(mdcells "$r")" "$(tcell U --percentile 99.99)|$
 expect_eq lat-fallback-is-the-mean "$(tcell U --percentile 99.99)" \
 	"$(sqlite3 -batch :memory: "SELECT printf('%.1f†', ($o1 + $o2) / 2)")"
 expect_eq lat-fallback-footnote "$(grep -c "^† the mean of the runs' own percentiles, not merged: not every run of that side has json+ latency histograms (fio --output-format=json+)$" <<<"$r")" 1
+# A percentile plain json does not keep: no figure on that side (-†), so nothing to compare.
+r=$(lgate U S --percentile 99.999)
+expect_eq lat-no-figure "${r%%|*}|$(mdcells "$r")|$(grep -c '^-† no figure: without json+ histograms only p50, p99, p99.9 and p99.99 are kept; the point counts as run in the other sweep only$' <<<"$r")|${r##*|}" \
+	"2|-†|$(tcell S --percentile 99.999)|1|uringbpf compare: no point has clat_p99.999_us in both U (A) and S (B): 1 ran without it (runs without json+ histograms keep only p50, p99, p99.9 and p99.99): nothing to compare; import fio --output-format=json+ results or choose one of those"
 ljson=$("$CLI" compare --db "$ldb" U S --metric clat_p9999_us --format json)
 expect_eq lat-json-source "$(sqlite3 -batch :memory: "SELECT json_extract(value, '\$.a.source') || ' ' || json_extract(value, '\$.b.source')
 	FROM json_each(json_extract('$ljson', '\$.points'))")" "runs bins"

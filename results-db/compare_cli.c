@@ -16,20 +16,28 @@
 enum { EXIT_REGRESSION = 1, EXIT_NO_COMPARISON = 2 };
 
 static const char compare_usage[] =
-	"usage: uringbpf compare [--db PATH] A B [--metric M] [--max-regress-pct X]\n"
-	"                        [--format md|tsv|json] [--rw RW] [--bs BS]\n"
+	"usage: uringbpf compare [--db PATH] A B [--metric M | --percentile P]\n"
+	"                        [--max-regress-pct X] [--format md|tsv|json] [--rw RW] [--bs BS]\n"
 	"  sweep B (the candidate) against sweep A (the baseline), point by point\n"
 	"  (config, rw, bs, iodepth; and host when both ran on several hosts):\n"
-	"  the mean of each side's repeats, B/A, the change, its noise band and a verdict\n"
+	"  each side's value over its repeats, B/A, the change, its noise band and a verdict\n"
 	"  --db PATH      the results database [$URINGBPF_DB, else " UB_DEFAULT_DB "]\n"
 	"  --metric M     kiops (default), clat_p50_us, clat_p99_us, clat_p999_us,\n"
-	"                 clat_p9999_us, clat_mean_us or bw_mib (latency: lower is better)\n"
+	"                 clat_p9999_us, clat_mean_us, bw_mib, or clat_pP_us: any percentile\n"
+	"                 (e.g. clat_p99.999_us, the same as --percentile 99.999);\n"
+	"                 latency: lower is better\n"
 	"  --max-regress-pct X   the gate: exit 1 when a point is worse by more than X %\n"
 	"                 and by more than its noise (REGRESSION)\n"
 	"  --format F     md (default, a Markdown table), tsv or json\n"
 	"  --rw RW, --bs BS   only the points of this fio rw, this block size\n"
+	"  value: kiops and bw_mib the mean of the repeats; a latency percentile the\n"
+	"  percentile of all the repeats' json+ histograms merged (as uringbpf db table\n"
+	"  shows it; marked \u2020, the mean of the runs' own, for a side with a run\n"
+	"  without histograms); clat_mean_us the mean of every I/O of the repeats\n"
 	"  noise: +-2 standard deviations of B/A from the repeats, 2 x B/A x sqrt(cv_A^2 +\n"
-	"  cv_B^2), cv = stddev / mean of a side's runs; with 1 repeat on a side it is\n"
+	"  cv_B^2), cv = stddev / mean of a side's runs' own figures (for a merged\n"
+	"  percentile: each run's own percentile, from its own histograms: the\n"
+	"  run-to-run noise, around the merged B/A); with 1 repeat on a side it is\n"
 	"  unknown and the change alone decides\n"
 	"  verdicts: better, same (within noise), worse, REGRESSION, only-A, only-B\n"
 	"exit status: 0 no regression, 1 a regression, 2 no comparison (bad option,\n"
@@ -73,11 +81,12 @@ static int parse_format(const char *prog, const char *val, enum ub_compare_forma
 	return UB_OK;
 }
 
-enum { O_DB = 256, O_METRIC, O_MAX_REGRESS, O_FORMAT, O_RW, O_BS };
+enum { O_DB = 256, O_METRIC, O_PERCENTILE, O_MAX_REGRESS, O_FORMAT, O_RW, O_BS };
 
 static const struct option compare_opts[] = {
 	{ "db", required_argument, NULL, O_DB },
 	{ "metric", required_argument, NULL, O_METRIC },
+	{ "percentile", required_argument, NULL, O_PERCENTILE },
 	{ "max-regress-pct", required_argument, NULL, O_MAX_REGRESS },
 	{ "format", required_argument, NULL, O_FORMAT },
 	{ "rw", required_argument, NULL, O_RW },
@@ -86,10 +95,41 @@ static const struct option compare_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static int parse(const char *prog, int argc, char **argv, struct ub_compare_opts *o,
-		 const char **path)
+/*
+ * --metric and --percentile as table takes them (results-db/cli.c); one of
+ * them. pct_metric holds --percentile P as clat_pP_us.
+ */
+static int parse_metric(const char *prog, int c, const char *val, struct ub_compare_opts *o,
+			int *chosen, char *pct_metric, size_t len)
 {
-	int c, ok, rc = UB_OK;
+	if ((*chosen)++)
+		return usage_err(prog, "%s %s: a metric is chosen already (--metric or --percentile): "
+				 "give one", c == O_METRIC ? "--metric" : "--percentile", val);
+	if (c == O_PERCENTILE) {
+		/* 999 and 9999 would be the names of p99.9 and p99.99. */
+		snprintf(pct_metric, len, "clat_p%s_us", val);
+		if (strlen(val) > 20 || !ub_report_metric_valid(pct_metric) || !strcmp(val, "999") ||
+		    !strcmp(val, "9999"))
+			return usage_err(prog, "--percentile %s: give a percentile above 0 and at most "
+					 "100, e.g. 99.999", val);
+		o->metric = pct_metric;
+		return UB_OK;
+	}
+	if (!strncmp(val, "clat_p", 6) && !ub_report_metric_valid(val))
+		return usage_err(prog, "--metric %s: a percentile is clat_pP_us with P above 0 and at "
+				 "most 100, e.g. clat_p99.999_us", val);
+	if (!ub_report_metric_valid(val))
+		return usage_err(prog, "--metric %s is not known: use kiops, clat_p50_us, clat_p99_us, "
+				 "clat_p999_us, clat_p9999_us, clat_mean_us, bw_mib or clat_pP_us (any "
+				 "percentile P, e.g. clat_p99.999_us)", val);
+	o->metric = val;
+	return UB_OK;
+}
+
+static int parse(const char *prog, int argc, char **argv, struct ub_compare_opts *o,
+		 const char **path, char *pct_metric, size_t len)
+{
+	int c, ok, rc = UB_OK, chosen = 0;
 
 	opterr = 0;
 	optind = 0;	/* glibc: start afresh on this argv */
@@ -108,11 +148,8 @@ static int parse(const char *prog, int argc, char **argv, struct ub_compare_opts
 			*path = optarg;
 			break;
 		case O_METRIC:
-			if (!ub_metric_valid(optarg))
-				return usage_err(prog, "--metric %s is not known: use kiops, clat_p50_us, "
-						 "clat_p99_us, clat_p999_us, clat_p9999_us, "
-						 "clat_mean_us or bw_mib", optarg);
-			o->metric = optarg;
+		case O_PERCENTILE:
+			rc = parse_metric(prog, c, optarg, o, &chosen, pct_metric, len);
 			break;
 		case O_MAX_REGRESS:
 			rc = parse_pct(prog, optarg, &o->max_regress_pct);
@@ -146,6 +183,7 @@ int ub_compare_main(const char *prog, const char *db_path, int argc, char **argv
 {
 	struct ub_compare_opts o = { .metric = "kiops", .max_regress_pct = -1, .bs_bytes = -1 };
 	const char *path = db_path;
+	char pct_metric[48];	/* --percentile P as clat_pP_us */
 	struct ub_err e = { "" };
 	sqlite3 *db = NULL;
 	int rc, regressions = 0;
@@ -155,7 +193,7 @@ int ub_compare_main(const char *prog, const char *db_path, int argc, char **argv
 		if (!path || !*path)
 			path = UB_DEFAULT_DB;
 	}
-	rc = parse(prog, argc, argv, &o, &path);
+	rc = parse(prog, argc, argv, &o, &path, pct_metric, sizeof(pct_metric));
 	if (rc)
 		return rc;
 	o.db_path = path;

@@ -131,20 +131,22 @@ int ub_check_selection(sqlite3 *db, const struct ub_filter *f, const char *x,
 /*
  * merged_latency.c: latency percentiles of points over their repeats.
  * ub_metric_pct: the percentile of a clat_pP_us metric (the four run_points
- * columns clat_p50/p99/p999/p9999_us included, *column then naming it,
- * else NULL); UB_EUSAGE for anything else.
+ * columns clat_p50/p99/p999/p9999_us included); *column names the column
+ * keeping fio's own figure of that percentile (clat_p99.99_us too: it is
+ * clat_p9999_us), else NULL; UB_EUSAGE for anything else.
  */
 int ub_metric_pct(const char *metric, double *pct, const char **column);
 /*
  * A statement over the run_points the filter selects, grouped by (config,
  * x_expr over run_points m and its first job j; ?4 bound to x_param if
- * given): config, x, value, stddev, min, max, n, binned. value is the
- * percentile of the group's merged json+ histograms when every run has them
- * (binned 1), else the mean of the runs' own figures (binned 0; NULL for a
- * percentile fio's plain json does not keep). stddev/min/max/n: over the
- * runs' own figures. Ordered by config (first seen), then x.
+ * given): config, x, value, stddev, min, max, n, binned, runs_mean. value
+ * is the percentile of the group's merged json+ histograms when every run
+ * has them (binned 1), else the mean of the runs' own figures (binned 0;
+ * NULL for a percentile fio's plain json does not keep). stddev, min, max,
+ * n, runs_mean: over the runs' own figures (a run's percentile from its own
+ * bins when binned, else fio's). Ordered by config (first seen), then x.
  * metric clat_mean_us: the mean of every I/O of the group (each result's
- * mean weighted by its total_ios), stddev/min/max over the runs', binned 1.
+ * mean weighted by its total_ios), the rest over the runs', binned 1.
  */
 int ub_merged_latency_stmt(sqlite3 *db, const struct ub_filter *f, const char *x_expr,
 			   const char *x_param, const char *metric, sqlite3_stmt **out,
@@ -172,15 +174,17 @@ int ub_cmd_cdf(sqlite3 *db, const struct ub_filter *f, long long iodepth, FILE *
 
 /*
  * compare.c: two sweeps point by point (config, rw, bs, iodepth; and host
- * when both sweeps have several), a metric's mean per side, B/A, the noise
- * band of the repeats and a verdict; *regressions counts the points worse
- * than max_regress_pct and their noise (max_regress_pct < 0: no gate).
+ * when both sweeps have several), a metric's value per side (the mean of
+ * the repeats; a latency as ub_merged_latency_stmt gives it), B/A, the
+ * noise band of the repeats' own figures and a verdict; *regressions counts
+ * the points worse than max_regress_pct and their noise (max_regress_pct
+ * < 0: no gate).
  */
 enum ub_compare_format { UB_CMP_MD, UB_CMP_TSV, UB_CMP_JSON };
 struct ub_compare_opts {
 	const char *a, *b;		/* baseline and candidate sweep names */
 	const char *db_path;		/* for messages */
-	const char *metric;		/* ub_metric_valid() */
+	const char *metric;		/* ub_report_metric_valid() */
 	const char *rw, *bs;		/* only these points (NULL: all) */
 	long long bs_bytes;		/* bs parsed, -1: none */
 	double max_regress_pct;		/* < 0: not given */

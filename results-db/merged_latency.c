@@ -52,6 +52,10 @@ int ub_metric_pct(const char *metric, double *pct, const char **column)
 	*pct = strtod(buf, &end);
 	if (*end || !(*pct > 0 && *pct <= 100))
 		return UB_EUSAGE;
+	/* clat_p99.99_us is clat_p9999_us: plain json keeps it, the fallback needs the column. */
+	for (i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+		if (*pct == named[i].pct)
+			*column = named[i].name;
 	return UB_OK;
 }
 
@@ -67,7 +71,8 @@ int ub_metric_pct(const char *metric, double *pct, const char **column)
  *         merged one, gm, and each run's), else every one is fio's (own)
  * Columns: config, x, value, stddev, min, max, n (over the points' own
  * figures: the spread of the repeats), binned (1: value is the merged one,
- * 0: the mean of the points' own figures).
+ * 0: the mean of the points' own figures), the mean of the points' own
+ * figures (what compare's noise band divides their stddev by).
  */
 static const char merged_sql[] =
 	"WITH pts AS (SELECT m.*, %s AS x FROM run_points m JOIN jobs j ON j.id = m.first_job"
@@ -91,7 +96,7 @@ static const char merged_sql[] =
 	" c AS (SELECT config, min(first_job) AS o FROM run GROUP BY config)"
 	/* A mean of some runs only would hide the others: NULL unless every run has one. */
 	" SELECT g.config, g.x, CASE WHEN g.binned THEN gm.merged WHEN s.n = g.runs THEN s.mean END,"
-	"  s.sd, s.lo, s.hi, coalesce(s.n, 0), g.binned"
+	"  s.sd, s.lo, s.hi, coalesce(s.n, 0), g.binned, s.mean"
 	" FROM g JOIN gm ON gm.config IS g.config AND gm.x IS g.x"
 	"  LEFT JOIN s ON s.config IS g.config AND s.x IS g.x"
 	"  JOIN c ON c.config IS g.config"
@@ -113,7 +118,7 @@ static const char mean_sql[] =
 	" w AS (SELECT run.*, avg(y) OVER (PARTITION BY config, x) AS mean FROM run),"
 	" c AS (SELECT config, min(first_job) AS o FROM run GROUP BY config)"
 	" SELECT w.config, w.x, sum(y * ios) / sum(ios), " UB_SQL_STDDEV("y", "mean") ","
-	"  min(y), max(y), count(*), 1"
+	"  min(y), max(y), count(*), 1, avg(y)"
 	" FROM w JOIN c ON c.config IS w.config"
 	" GROUP BY w.config, w.x ORDER BY min(c.o), CAST(w.x AS REAL), w.x";
 

@@ -35,3 +35,19 @@ db_test_init() {
 	tmp=$UB_SCRATCH
 	db=$tmp/r.db
 }
+
+# merged_pct P FILE...: a point's percentile P over its repeats (issue 14), by
+# fio's rule on the read clat_ns.bins of all FILEs summed by bucket value (ns
+# keys): the first value whose running count reaches P% of all samples, in us.
+merged_pct() {
+	local p=$1 f sel=
+	shift
+	for f; do sel+="${sel:+ UNION ALL }SELECT readfile('$f')"; done
+	sqlite3 -batch :memory: "WITH f(j) AS ($sel),
+		b AS (SELECT CAST(e.key AS INTEGER) AS v, sum(e.value) AS c
+			FROM f, json_each(f.j, '\$.jobs[0].read.clat_ns.bins') AS e GROUP BY v),
+		r AS (SELECT v, sum(c) OVER (ORDER BY v) AS cum, sum(c) OVER () AS n FROM b)
+		SELECT min(v) / 1000.0 FROM r WHERE cum >= $p / 100.0 * n"
+}
+# fio_pct FILE P: fio's own printed percentile P (a key of percentile_list) of FILE, in us.
+fio_pct() { jx "$1" "json_extract(j, '\$.jobs[0].read.clat_ns.percentile.\"$(printf '%.6f' "$2")\"') / 1000.0"; }

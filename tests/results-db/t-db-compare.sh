@@ -66,7 +66,7 @@ expect_eq same-build-tsv-row "$(row "$tsv" "io_uring SQPOLL" 16)" "$(want "$v" "
 expect_eq same-build-tsv-means "$(awk -F'\t' '$1 == "io_uring" && $4 == 4 { print $6, $7, $9, $10 }' <<<"$tsv")" \
 	"$(sqlite3 -batch :memory: "SELECT printf('2 %.3f 2 %.3f', avg(value), avg(value)) FROM json_each('[$(vals int 4)]')")"
 expect_eq tsv-header "$(head -1 <<<"$tsv")" \
-	"config	rw	bs	iodepth	host	a_n	a_mean	a_stddev	b_n	b_mean	b_stddev	ratio	change_pct	noise_pct	verdict"
+	"config	rw	bs	iodepth	host	a_n	a_mean	a_stddev	b_n	b_mean	b_stddev	ratio	change_pct	noise_pct	verdict	a_source	a_runs_mean	b_source	b_runs_mean"
 
 # md1 A_VALUES B_VALUES: the noise as the Markdown table rounds it.
 md1() { sqlite3 -batch :memory: "SELECT printf('%.1f', $(want "$1" "$2" | cut -d'|' -f3))"; }
@@ -157,6 +157,77 @@ expect_eq hosts-header "$(grep '^| config |' <<<"$r")" "| config | rw | bs | iod
 r=$(gate M O --format tsv)
 expect_eq hosts-merged "${r%%|*}|$(awk -F'\t' '$1 == "hst" { print $5 "," $6 "," $9 }' <<<"$r")" "0|,4,2"
 
+# Hosts apart for a latency percentile too (fixtures without bins: the runs' own p99, marked).
+r=$(gate M N --metric clat_p99_us --format tsv)
+expect_eq hosts-apart-latency "${r%%|*}|$(awk -F'\t' '$1 == "hst" { print $5 "," $6 "," $9 "," $16 "," $18 "," $15 }' <<<"$r" | paste -sd' ')" \
+	"0|h1,2,2,runs,runs,same h2,2,2,runs,runs,same"
+
+# (f) Latency percentiles over repeats (issue 14): each side's value is the percentile of
+# all its runs' json+ histograms merged, the figure uringbpf db table shows, not the mean
+# of the runs' own; the band still comes from the runs' own percentiles. merge-r1/r2 are
+# two real repeats of one point with different tails (p99.99 419.8 and 2146.3 us).
+ldb=$tmp/lat.db r1=$FIX/merge-r1.json r2=$FIX/merge-r2.json
+# copy FILE N: FILE with N newlines more (other bytes, so another run).
+copy() { { cat "$1"; printf '%*s' "$2" '' | tr ' ' '\n'; } >"$tmp/$(basename "$1" .json)-$2.json"; echo "$tmp/$(basename "$1" .json)-$2.json"; }
+limport() { local s=$1 i=0 f; shift; for f; do i=$((i + 1)); "$UB_DB" --db "$ldb" import --sweep "$s" --repeat $i "$f" >/dev/null || not_ok "import $s $f"; done; }
+limport P "$r1" "$r2"			# A: two repeats, different tails
+limport S "$(copy "$r2" 1)"		# one repeat: noise unknown, the change decides
+limport T "$(copy "$r2" 2)" "$(copy "$r2" 3)"	# two equal repeats: no spread of its own
+sqlite3 -batch :memory: "SELECT json_remove(readfile('$r2'), '\$.jobs[0].read.clat_ns.bins')" >"$tmp/r2-nobins.json"
+limport U "$(copy "$r1" 1)" "$tmp/r2-nobins.json"	# a run without bins: the fallback
+lgate() { local o e rc; o=$("$CLI" compare --db "$ldb" "$@" 2>"$tmp/err"); rc=$?; e=$(cat "$tmp/err"); echo "$rc|$o|$e"; }
+tcell() { "$UB_DB" --db "$ldb" table --sweep "$1" "${@:2}" | sed -n 3p | cut -d'|' -f3 | tr -d ' '; }
+mdcells() { grep '^| psync |' <<<"$1" | cut -d'|' -f6,7 | sed 's/ (n=[0-9]*)//g' | tr -d ' '; }
+f3() { sqlite3 -batch :memory: "SELECT printf('%.3f', $1)"; }
+mP=$(merged_pct 99.99 "$r1" "$r2") o1=$(fio_pct "$r1" 99.99) o2=$(fio_pct "$r2" 99.99)
+expect_eq lat-merged-is-not-the-mean "$(sqlite3 -batch :memory: "SELECT $mP <> ($o1 + $o2) / 2")" 1
+# The values: compare's A and B cells are table's cells, and the merged bins recomputed here.
+r=$(lgate P S --metric clat_p9999_us --max-regress-pct 10)
+expect_eq lat-values-are-table-cells "$(mdcells "$r")" "$(tcell P --percentile 99.99)|$(tcell S --percentile 99.99)"
+ltsv=$("$CLI" compare --db "$ldb" P S --metric clat_p9999_us --max-regress-pct 10 --format tsv)
+expect_eq lat-values-merged "$(awk -F'\t' '$1 == "psync" { print $6, $7, $9, $10, $16, $18 }' <<<"$ltsv")" \
+	"2 $(f3 "$mP") 1 $(f3 "$o2") bins bins"
+# The verdict uses them: B/A of the merged figures is +7.8 % (worse, within the gate);
+# the mean of the runs' own p99.99 would have made it +67 %, a REGRESSION.
+expect_eq lat-verdict-from-merged "${r%%|*}|$(row "$ltsv" psync 1)" \
+	"0|$(sqlite3 -batch :memory: "SELECT printf('%.4f|%.2f||worse', $o2 / $mP, ($o2 / $mP - 1) * 100)")"
+expect_eq lat-runs-mean "$(awk -F'\t' '$1 == "psync" { print $17, $19 }' <<<"$ltsv")" \
+	"$(f3 "($o1 + $o2) / 2") $(f3 "$o2")"
+# The band: from the runs' own p99.99 (each from its own bins: fio's figure), around the
+# merged ratio: 2 x B/A x sqrt(cv_A^2 + cv_B^2), cv = stddev / mean of a side's runs' own.
+ltsv=$("$CLI" compare --db "$ldb" P T --metric clat_p99.99_us --format tsv)
+expect_eq lat-band-from-runs "$(row "$ltsv" psync 1)" \
+	"$(sqlite3 -batch :memory: "SELECT printf('%.4f|%.2f|%.2f|same', $o2 / $mP, ($o2 / $mP - 1) * 100,
+		200 * $o2 / $mP * abs($o1 - $o2) / sqrt(2) / (($o1 + $o2) / 2))")"
+# Any percentile, by --percentile or by name, as table reads it.
+ltsv=$("$CLI" compare --db "$ldb" P S --percentile 99.999 --format tsv)
+expect_eq lat-p99.999 "$(awk -F'\t' '$1 == "psync" { print $7, $10 }' <<<"$ltsv")" \
+	"$(f3 "$(merged_pct 99.999 "$r1" "$r2")") $(f3 "$(fio_pct "$r2" 99.999)")"
+expect_eq lat-p99.999-metric-name "$("$CLI" compare --db "$ldb" P S --metric clat_p99.999_us --format tsv)" "$ltsv"
+r=$(lgate P S --percentile 99.999)
+expect_eq lat-p99.999-table-cells "$(mdcells "$r")" "$(tcell P --percentile 99.999)|$(tcell S --percentile 99.999)"
+expect_eq lat-header-says-merged "$(grep -c '^value: clat_p99.999_us of a side is the percentile of all its runs' <<<"$r")" 1
+# A side with a run without bins: the mean of its runs' own figures, marked as table marks it.
+r=$(lgate U S --metric clat_p9999_us)
+expect_eq lat-fallback-marked "$(mdcells "$r")" "$(tcell U --percentile 99.99)|$(tcell S --percentile 99.99)"
+expect_eq lat-fallback-is-the-mean "$(tcell U --percentile 99.99)" \
+	"$(sqlite3 -batch :memory: "SELECT printf('%.1f†', ($o1 + $o2) / 2)")"
+expect_eq lat-fallback-footnote "$(grep -c "^† the mean of the runs' own percentiles, not merged: not every run of that side has json+ latency histograms (fio --output-format=json+)$" <<<"$r")" 1
+# A percentile plain json does not keep: no figure on that side (-†), so nothing to compare.
+r=$(lgate U S --percentile 99.999)
+expect_eq lat-no-figure "${r%%|*}|$(mdcells "$r")|$(grep -c '^-† no figure: without json+ histograms only p50, p99, p99.9 and p99.99 are kept; the point counts as run in the other sweep only$' <<<"$r")|${r##*|}" \
+	"2|-†|$(tcell S --percentile 99.999)|1|uringbpf compare: no point has clat_p99.999_us in both U (A) and S (B): 1 ran without it (runs without json+ histograms keep only p50, p99, p99.9 and p99.99): nothing to compare; import fio --output-format=json+ results or choose one of those"
+ljson=$("$CLI" compare --db "$ldb" U S --metric clat_p9999_us --format json)
+expect_eq lat-json-source "$(sqlite3 -batch :memory: "SELECT json_extract(value, '\$.a.source') || ' ' || json_extract(value, '\$.b.source')
+	FROM json_each(json_extract('$ljson', '\$.points'))")" "runs bins"
+# clat_mean_us as table has it too: the mean of every I/O (each run's weighted by its I/Os).
+mu() { jx "$1" "(json_extract(j, '\$.jobs[0].read.clat_ns.mean') / 1000.0) || ' ' || json_extract(j, '\$.jobs[0].read.total_ios')"; }
+read -r m1 n1 <<<"$(mu "$r1")"; read -r m2 n2 <<<"$(mu "$r2")"
+ltsv=$("$CLI" compare --db "$ldb" P T --metric clat_mean_us --format tsv)
+expect_eq lat-mean-of-every-io "$(awk -F'\t' '$1 == "psync" { print $7, $17 }' <<<"$ltsv")" \
+	"$(f3 "($m1 * $n1 + $m2 * $n2) / ($n1 + $n2)") $(f3 "($m1 + $m2) / 2")"
+expect_eq lat-mean-is-table-cell "$(mdcells "$(lgate P T --metric clat_mean_us)" | cut -d'|' -f1)" "$(tcell P --metric clat_mean_us)"
+
 # (e) Bad input: exit 2, one line naming the option or argument and the fix.
 expect_eq unknown-sweep "$(gate nosuch B --max-regress-pct 10)" \
 	"2||uringbpf compare: A (the baseline): no sweep named 'nosuch' in $db: give one of base, again, A, B, C, D, E, F, G, H, I, J, K, M, N, O"
@@ -167,7 +238,13 @@ expect_eq bad-pct "$(gate A B --max-regress-pct abc)" \
 expect_eq negative-pct "$(gate A B --max-regress-pct -3)" \
 	"2||uringbpf compare: --max-regress-pct needs a percentage of 0 or more, like 5 or 2.5, got '-3' (uringbpf compare --help)"
 expect_eq bad-metric "$(gate A B --metric iops)" \
-	"2||uringbpf compare: --metric iops is not known: use kiops, clat_p50_us, clat_p99_us, clat_p999_us, clat_p9999_us, clat_mean_us or bw_mib (uringbpf compare --help)"
+	"2||uringbpf compare: --metric iops is not known: use kiops, clat_p50_us, clat_p99_us, clat_p999_us, clat_p9999_us, clat_mean_us, bw_mib or clat_pP_us (any percentile P, e.g. clat_p99.999_us) (uringbpf compare --help)"
+expect_eq bad-metric-pct "$(gate A B --metric clat_p101_us)" \
+	"2||uringbpf compare: --metric clat_p101_us: a percentile is clat_pP_us with P above 0 and at most 100, e.g. clat_p99.999_us (uringbpf compare --help)"
+expect_eq bad-percentile "$(gate A B --percentile 9999)" \
+	"2||uringbpf compare: --percentile 9999: give a percentile above 0 and at most 100, e.g. 99.999 (uringbpf compare --help)"
+expect_eq metric-and-percentile "$(gate A B --metric kiops --percentile 99)" \
+	"2||uringbpf compare: --percentile 99: a metric is chosen already (--metric or --percentile): give one (uringbpf compare --help)"
 expect_eq bad-format "$(gate A B --format csv)" \
 	"2||uringbpf compare: --format csv is not known: use md, tsv or json (uringbpf compare --help)"
 expect_eq one-sweep "$(gate A)" \
@@ -192,5 +269,5 @@ expect_eq nothing-in-common "${r%%|*}|$(grep -c '| only-[AB] |$' <<<"$r")|${r##*
 expect_eq filters "$("$CLI" compare --db "$db" A B --rw randread --bs 4096 --format tsv --max-regress-pct 10)" "$tsv"
 h=$("$CLI" help compare); rc=$?
 expect_eq help "$rc|$(head -1 <<<"$h")|$("$CLI" compare --help | cmp -s - <(echo "$h") && echo same)" \
-	"0|usage: uringbpf compare [--db PATH] A B [--metric M] [--max-regress-pct X]|same"
+	"0|usage: uringbpf compare [--db PATH] A B [--metric M | --percentile P]|same"
 finish

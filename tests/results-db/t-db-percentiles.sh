@@ -15,24 +15,13 @@ r1=$FIX/merge-r1.json r2=$FIX/merge-r2.json
 one=$tmp/one.db
 "$UB_DB" --db "$one" import --sweep one "$r1" >/dev/null || not_ok import-one
 
-# merged P FILE1 FILE2: fio's rule on the bins of both files summed by bucket value (ns
-# keys): the first value whose running count reaches P% of all samples, in us.
-merged() {
-	sqlite3 -batch :memory: "WITH f(j) AS (SELECT readfile('$2') UNION ALL SELECT readfile('$3')),
-		b AS (SELECT CAST(e.key AS INTEGER) AS v, sum(e.value) AS c
-			FROM f, json_each(f.j, '\$.jobs[0].read.clat_ns.bins') AS e GROUP BY v),
-		r AS (SELECT v, sum(c) OVER (ORDER BY v) AS cum, sum(c) OVER () AS n FROM b)
-		SELECT min(v) / 1000.0 FROM r WHERE cum >= $1 / 100.0 * n"
-}
-# fio's own printed percentile P (a key of percentile_list) of FILE, in us.
-fio_pct() { jx "$1" "json_extract(j, '\$.jobs[0].read.clat_ns.percentile.\"$(printf '%.6f' "$2")\"') / 1000.0"; }
 cell() { "$UB_DB" --db "$1" table --sweep "$2" "${@:3}" | sed -n 3p | cut -d'|' -f3 | tr -d ' '; }
 # The table's rule: one decimal, or three significant digits below 10.
 fmt() { q :memory: "SELECT CASE WHEN abs($1) < 10 THEN printf('%#.3g', $1) ELSE printf('%.1f', $1) END"; }
 
 # (a) Two repeats: the percentile of their merged bins, not the mean of theirs.
 for p in 99 99.99; do
-	want=$(merged $p "$r1" "$r2")
+	want=$(merged_pct $p "$r1" "$r2")
 	mean=$(q :memory: "SELECT ($(fio_pct "$r1" $p) + $(fio_pct "$r2" $p)) / 2")
 	expect_eq "p$p-two-repeats-merged" "$(cell "$db" m --percentile $p)" "$(fmt "$want")"
 	expect_eq "p$p-is-not-the-mean" "$(q :memory: "SELECT $want <> $mean")" 1
@@ -59,7 +48,7 @@ for p in 1 10 50 90 99 99.9 99.99 99.999; do
 done
 # (c) p99.999 (only percentile_list asks fio for it): from the bins, two ways.
 expect_eq p99.999-metric "$(cell "$one" one --metric clat_p99.999_us)" "$(fmt "$(fio_pct "$r1" 99.999)")"
-expect_eq p99.999-merged "$(cell "$db" m --percentile 99.999)" "$(fmt "$(merged 99.999 "$r1" "$r2")")"
+expect_eq p99.999-merged "$(cell "$db" m --percentile 99.999)" "$(fmt "$(merged_pct 99.999 "$r1" "$r2")")"
 
 # (d) The CDF: one line per non-empty bucket of the merged bins, monotone,
 # ending at fraction 1 with every I/O counted.
@@ -73,7 +62,7 @@ expect_eq cdf-lines "$(grep -vc '^#' "$tmp/cdf.dat")" "$buckets"
 expect_eq cdf-monotone "$(awk '!/^#/ && NF == 3 { if ($1 <= x || $2 < f || $3 <= c) bad++; x = $1; f = $2; c = $3 } END { print bad + 0 }' "$tmp/cdf.dat")" 0
 expect_eq cdf-ends-at-1 "$(tail -n 1 "$tmp/cdf.dat" | cut -d' ' -f2,3)" "1.00000000 $ios"
 expect_eq cdf-p99-crossing "$(awk '!/^#/ && $2 >= 0.99 { print $1; exit }' "$tmp/cdf.dat")" \
-	"$(q :memory: "SELECT printf('%.3f', $(merged 99 "$r1" "$r2"))")"
+	"$(q :memory: "SELECT printf('%.3f', $(merged_pct 99 "$r1" "$r2"))")"
 
 # plot/plot: the CDF chart, and table.md gets the tail percentiles the
 # profile's percentile_list asked for (p99.9, p99.99, p99.999), merged.
@@ -81,7 +70,7 @@ if command -v gnuplot >/dev/null; then
 	"$UB_TOP/plot/plot" --db "$db" --sweep m --out "$tmp/plot" --formats png >/dev/null 2>"$tmp/plot.err"
 	expect_eq plot-cdf-drawn "$?:$(cat "$tmp/plot.err"):$(head -c 4 "$tmp/plot/latency-cdf.png" | od -An -c | tr -d ' ')" "0::211PNG"
 	expect_eq plot-table-p99.999 "$(grep -A 4 '^Completion latency p99.999 (µs):' "$tmp/plot/table.md" | tail -n 1)" \
-		"| psync | $(fmt "$(merged 99.999 "$r1" "$r2")") |"
+		"| psync | $(fmt "$(merged_pct 99.999 "$r1" "$r2")") |"
 	expect_eq plot-table-tail-list "$(grep -cE '^Completion latency p99(\.9+)? \(µs\):' "$tmp/plot/table.md")" 4
 else
 	skip "plot-cdf: no gnuplot"
@@ -95,6 +84,7 @@ mix=$tmp/mix.db
 "$UB_DB" --db "$mix" import --sweep x --repeat 2 "$tmp/r2-nobins.json" >/dev/null
 expect_eq mixed-falls-back-marked "$(cell "$mix" x --metric clat_p9999_us)" \
 	"$(fmt "$(q :memory: "SELECT ($(fio_pct "$r1" 99.99) + $(fio_pct "$r2" 99.99)) / 2")")†"
+expect_eq mixed-percentile-spelled-out "$(cell "$mix" x --percentile 99.99)" "$(cell "$mix" x --metric clat_p9999_us)"
 expect_eq mixed-footnote "$("$UB_DB" --db "$mix" table --sweep x --metric clat_p99_us | tail -n 1)" \
 	"† the mean of the runs' own percentiles, not merged: not every run has json+ latency histograms (fio --output-format=json+)"
 expect_eq mixed-series-source "$("$UB_DB" --db "$mix" series --sweep x --metric clat_p99_us 2>/dev/null | sed -n 2p | cut -d' ' -f7)" runs

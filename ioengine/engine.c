@@ -514,7 +514,14 @@ static int ub_submit(struct thread_data *td, struct ub_data *ud, unsigned int wa
 	/* The SQ thread takes every SQE in the SQ ring: nothing is refused. */
 	if (ud->ring.flags & IORING_SETUP_SQPOLL)
 		ud->inflight += queued;
-	return ub_enter(td, ud, wait_nr, false);
+	/*
+	 * must_enter rings: every submit also takes in the completions waiting
+	 * as task work (GETEVENTS, min 0, as fio's engine does), so the next
+	 * ->getevents finds them in the CQ.  A bare submit left them hidden
+	 * until the queue was full; then each full queue cost a wait and the
+	 * queue drained to empty before it refilled (README, "Performance").
+	 */
+	return ub_enter(td, ud, wait_nr, ud->must_enter);
 }
 
 static int ub_ring_commit(struct thread_data *td)

@@ -17,8 +17,9 @@
 #include "ioengine/leak_check.h"
 #include "ioengine/bpf_chain.h"
 #include "ioengine/engine.h"
-#include "ioengine/engine_features.h"
 #include "ioengine/engine_options.h"
+#include "ioengine/passthru_fio.h"
+#include "ioengine/restrict_fio.h"
 #include "ioengine/target_probe.h"
 
 #define ub_likely(x)	__builtin_expect(!!(x), 1)
@@ -69,6 +70,7 @@ static void ub_fill_ring_config(struct thread_data *td, struct ub_options *o,
 	cfg->sqpoll_idle_ms = o->sqpoll_idle;
 	cfg->register_ring_fd = o->register_ring_fd;
 	cfg->sqpoll_shared = o->sqpoll_shared;
+	cfg->separate_processes = !td->o.use_thread;
 	cfg->defer_taskrun = o->defer_taskrun == UB_DEFER_ON ||
 			     (o->defer_taskrun == UB_DEFER_AUTO && !o->sqthread_poll);
 }
@@ -85,7 +87,8 @@ static void ub_free(struct ub_data *ud)
 	free(ud->io_us);
 	free(ud->fds);
 	ub_options_cleanup(ud);
-	ub_feat_free(ud);
+	ub_harden_free(ud);
+	ub_passthru_fio_free(ud);
 	free(ud);
 }
 
@@ -144,7 +147,9 @@ static int ub_init(struct thread_data *td)
 		return 1;
 	if (ub_options_setup(td, o, ud))
 		return 1;
-	if (ub_feat_init(td, o, ud))
+	if ((o->restrict_ring || o->bpf_filter) && ub_harden_init(td, o, ud))
+		return 1;
+	if (o->passthru && ub_passthru_fio_init(td, o, ud))
 		return 1;
 	if (ub_chain_init(td, ud))
 		return 1;
@@ -181,6 +186,23 @@ static int ub_register_buffers(struct thread_data *td, struct ub_data *ud)
 	return 0;
 }
 
+/* Open f for the job: the NVMe char device with passthru=1, else as fio does, checked. */
+static int ub_open_target(struct thread_data *td, struct fio_file *f)
+{
+	struct ub_options *o = td->eo;
+
+	if (o->passthru)
+		return ub_passthru_fio_open_file(td, f);
+	if (generic_open_file(td, f))
+		return 1;
+	if (ub_options_check_file(td, o, f)) {
+		close(f->fd);
+		f->fd = -1;
+		return 1;
+	}
+	return 0;
+}
+
 /* Open every file once and register the fds; ->open_file then reuses them. */
 static int ub_register_files(struct thread_data *td, struct ub_data *ud)
 {
@@ -192,7 +214,7 @@ static int ub_register_files(struct thread_data *td, struct ub_data *ud)
 	if (!ud->fds)
 		return 1;
 	for_each_file(td, f, i) {
-		ret = ub_feat_open_file(td, f);
+		ret = ub_open_target(td, f);
 		if (ret)
 			break;
 		ud->fds[i] = f->fd;
@@ -247,7 +269,7 @@ static int ub_post_init(struct thread_data *td)
 	if (o->registerfiles && ub_register_files(td, ud))
 		return 1;
 	/* restrict=1 refuses registrations once its allowlist is in. */
-	if (ub_chain_register_region(td, ud) || ub_feat_secure_ring(td, ud))
+	if (ub_chain_register_region(td, ud) || ub_harden_ring(td, ud))
 		return 1;
 	/* SQPOLL: the kernel submits; slat would only measure filling the SQE. */
 	if (o->sqthread_poll)
@@ -360,7 +382,7 @@ ub_ring_queue(struct thread_data *td, struct io_u *io_u, const bool passthru)
 		io_u->error = EINVAL;
 		return FIO_Q_COMPLETED;
 	}
-	if (passthru && ub_feat_passthru_check(td, ud, io_u))
+	if (passthru && ub_passthru_fio_check_io(td, ud, io_u))
 		return FIO_Q_COMPLETED;	/* never rounded to another LBA */
 	/* fio reaps on BUSY and queues this again: the writes before it complete first. */
 	if (ub_unlikely(io_u->ddir == DDIR_SYNC_FILE_RANGE && (ud->inflight || ud->nr_pending ||
@@ -371,7 +393,7 @@ ub_ring_queue(struct thread_data *td, struct io_u *io_u, const bool passthru)
 		return FIO_Q_BUSY;	/* cannot happen: the ring holds iodepth */
 
 	if (passthru)
-		ub_feat_prep_passthru(td, ud, sqe, io_u);	/* syncs become NVMe flushes */
+		ub_passthru_fio_prep(td, ud, sqe, io_u);	/* syncs become NVMe flushes */
 	else if (ub_likely(ddir_rw(io_u->ddir)))
 		ub_prep_rw(td, o, sqe, io_u);
 	else
@@ -565,7 +587,7 @@ static void __attribute__((noinline)) ub_complete_slow(struct thread_data *td, s
 	struct ub_options *o = td->eo;
 
 	if (o->passthru)
-		res = ub_feat_passthru_res(io_u, res);
+		res = ub_passthru_fio_res(io_u, res);
 	if (res < 0) {
 		io_u->error = -res;
 		if (ddir_sync(io_u->ddir))
@@ -813,7 +835,7 @@ static int ub_open_file(struct thread_data *td, struct fio_file *f)
 	struct ub_data *ud = td->io_ops_data;
 
 	if (!ud || !ud->files_registered)
-		return ub_feat_open_file(td, f);
+		return ub_open_target(td, f);
 	f->fd = ud->fds[f->engine_pos];
 	return 0;
 }
@@ -826,6 +848,14 @@ static int ub_close_file(struct thread_data *td, struct fio_file *f)
 		return generic_close_file(td, f);
 	f->fd = -1;
 	return 0;
+}
+
+/* Runs before ->init too: fio sizes files in its main process. */
+static int ub_get_file_size(struct thread_data *td, struct fio_file *f)
+{
+	struct ub_options *o = td->eo;
+
+	return o->passthru ? ub_passthru_fio_get_file_size(td, f) : generic_get_file_size(td, f);
 }
 
 static void ub_cleanup(struct thread_data *td)
@@ -867,7 +897,7 @@ struct ioengine_ops ioengine = {
 	.cleanup		= ub_cleanup,
 	.open_file		= ub_open_file,
 	.close_file		= ub_close_file,
-	.get_file_size		= ub_feat_get_file_size,
+	.get_file_size		= ub_get_file_size,
 	.options		= ub_option_table,
 	.option_struct_size	= sizeof(struct ub_options),
 };

@@ -123,7 +123,8 @@ struct ub_data {
 	unsigned long long submitted_total;
 	const struct ub_backend *be;	/* set in ->init, never NULL after it */
 	struct ub_chain *chain;		/* chain_len>0: ioengine/bpf_chain.c */
-	struct ub_features *feat;	/* restrict/bpf_filter/sqpoll_shared/passthru: engine_features.c */
+	struct ub_hardening *hardening;	/* restrict=1/bpf_filter=1: restrict_fio.c */
+	struct ub_passthru_job *passthru;	/* passthru=1: passthru_fio.c */
 	/* Per-I/O option flags, applied in prep (see ub_options_*). */
 	int rw_flags;			/* RWF_* for every read and write SQE */
 	unsigned int force_async;	/* IOSQE_ASYNC on every Nth SQE, 0 never */

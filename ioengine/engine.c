@@ -276,12 +276,20 @@ static int ub_post_init(struct thread_data *td)
 		td->o.disable_slat = 1;
 
 	/*
+	 * iodepth_batch_complete_min=0 is fio's polling mode ("we will NOT
+	 * wait"): fio still asks for one completion when the queue is full, and
+	 * fio's engine then enters with min_complete 0 until one is there.
+	 * Under SQPOLL the wait keeps its spin-then-sleep (see ub_spin_for_cqe).
+	 */
+	ud->poll_reap = !td->o.iodepth_batch_complete_min && !(ud->ring.flags & IORING_SETUP_SQPOLL);
+	/*
 	 * Submit with the next wait only at iodepth 1, where fio's next call
 	 * after a full queue is always ->getevents: two syscalls become one.
 	 * Deeper, every wait would also be a submit and the queue would refill
 	 * late (measured in README, "Performance").
 	 */
-	ud->defer_when_full = ud->depth == 1 && !(ud->ring.flags & IORING_SETUP_SQPOLL);
+	ud->defer_when_full = ud->depth == 1 && !(ud->ring.flags & IORING_SETUP_SQPOLL) &&
+			      !ud->poll_reap;
 	/* With SQPOLL the SQ thread also polls an IOPOLL ring: nothing to enter for. */
 	ud->sqpoll_spin = ud->ring.flags & IORING_SETUP_SQPOLL;
 	ud->must_enter = (ud->ring.flags & IORING_SETUP_DEFER_TASKRUN) ||
@@ -714,7 +722,8 @@ static int __attribute__((noinline)) ub_wait_events(struct thread_data *td, stru
 		 * spin on the CQ first; no syscall when one comes soon.
 		 */
 		if (!(ud->sqpoll_spin && ub_spin_for_cqe(ud))) {
-			ret = ub_enter(td, ud, min - events, false);
+			/* poll_reap: take in what is done, sleep never. */
+			ret = ub_enter(td, ud, ud->poll_reap ? 0 : min - events, ud->poll_reap);
 			if (ub_unlikely(ret))
 				return ret;
 		}

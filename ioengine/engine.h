@@ -116,6 +116,7 @@ struct ub_data {
 	bool defer_when_full;		/* iodepth 1, no SQPOLL: submit with the wait */
 	bool sqpoll_spin;		/* SQPOLL without IOPOLL: spin, then sleep */
 	bool must_enter;		/* DEFER_TASKRUN/IOPOLL: CQEs appear only in io_uring_enter */
+	bool poll_reap;			/* iodepth_batch_complete_min=0, no SQPOLL: never sleep in a wait */
 	unsigned long long enter_calls;	/* io_uring_enter()s we caused */
 	unsigned long long spin_ns;	/* sqpoll_spin_us in ns; SQPOLL without IOPOLL only */
 	unsigned int spin_miss_avg;	/* share of recent spins that got no CQE, of UB_MISS_ONE */

@@ -12,19 +12,22 @@
 #   fio's engine makes two); iodepth 8: at most 1 + 1/16; iodepth 32 with
 #   iodepth_batch_submit=8 iodepth_batch_complete_min=8: at most 1/8 + 1/64
 #   (fio's engine: 0.125; the bare submit: 0.177);
-# - the count the engine reports (report=PATH, enter_calls) is strace's.
+# - the count the engine reports (report=PATH, enter_calls) is strace's;
+# - iodepth_batch_complete_min=0 is fio's polling mode ("we will NOT wait"):
+#   like fio's engine, no call waits (min_complete 0 in every call), at
+#   iodepth 1 and 8; the engine used to sleep for each completion there.
 # strace slows every syscall down, so a buffered read of a file in /dev/shm
 # has completed by the next submit: the counts do not depend on the host's
 # load.
 source "$UB_TOP/tests/lib.sh"
-command -v strace >/dev/null || skip_all t-engine-enters 3 "no strace (scripts/install-deps.sh installs it)"
+command -v strace >/dev/null || skip_all t-engine-enters 5 "no strace (scripts/install-deps.sh installs it)"
 ub_scratch_init /dev/shm
 S=$UB_SCRATCH
 n=16384	# the whole 64m file once
 
 # check NAME MAX-NUM MAX-DEN FIO-ARGS...: enters <= ios * NUM / DEN.
 check() {
-	local name=$1 num=$2 den=$3 got ios enters outcome traced bare
+	local name=$1 num=$2 den=$3 got ios enters outcome traced bare waits
 	shift 3
 	strace -f -e trace=io_uring_enter -o "$S/$name.strace" \
 		"$(ub_fio_bin)" --ioengine="external:$UB_ENGINE" --thread \
@@ -35,14 +38,18 @@ check() {
 		|| ' ' || json_extract(v,'\$.outcome') from (select cast(readfile('$S/$name.jsonl') as text) v)")
 	read -r ios enters outcome <<<"$got"
 	# Calls, and submitting calls without GETEVENTS: io_uring_enter(fd, to_submit, min, flags, ...).
-	read -r traced bare < <(awk -F'[(,]' '/io_uring_enter\(/ { c++; if ($3 + 0 > 0 && $5 !~ /GETEVENTS/) b++ }
-		END { print c + 0, b + 0 }' "$S/$name.strace")
+	read -r traced bare waits < <(awk -F'[(,]' '/io_uring_enter\(/ { c++; if ($3 + 0 > 0 && $5 !~ /GETEVENTS/) b++
+		if ($4 + 0 > 0) w++ } END { print c + 0, b + 0, w + 0 }' "$S/$name.strace")
 	if [ "${outcome:-}" != ran ] || [ "${ios:-}" != $n ]; then
 		not_ok "enters-$name: the job did not run $n I/Os (report: ${got:-none}): $(tail -n 2 "$S/$name.err")"
 	elif [ "$traced" != "$enters" ]; then
 		not_ok "enters-$name: the engine reports $enters io_uring_enter calls, strace saw $traced"
 	elif [ "$bare" != 0 ]; then
 		not_ok "enters-$name: $bare of $traced io_uring_enter calls submit without IORING_ENTER_GETEVENTS"
+	elif [ "${POLL:-}" ] && [ "$waits" != 0 ]; then
+		not_ok "enters-$name: $waits of $traced io_uring_enter calls wait (min_complete > 0) in polling mode"
+	elif [ "${POLL:-}" ]; then
+		ok "enters-$name: $traced io_uring_enter calls for $ios I/Os, none waits"
 	elif [ $((enters * den)) -gt $((ios * num)) ]; then
 		not_ok "enters-$name: $enters io_uring_enter calls for $ios I/Os, more than $num/$den per I/O"
 	else
@@ -53,4 +60,6 @@ check() {
 check qd1 1 1 --iodepth=1
 check qd8 17 16 --iodepth=8
 check qd32-batch8 9 64 --iodepth=32 --iodepth_batch_submit=8 --iodepth_batch_complete_min=8
+POLL=1 check qd1-complete-min-0 0 1 --iodepth=1 --iodepth_batch_complete_min=0
+POLL=1 check qd8-complete-min-0 0 1 --iodepth=8 --iodepth_batch_complete_min=0
 finish

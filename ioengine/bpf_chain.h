@@ -16,7 +16,7 @@ struct ub_chain;
 int ub_chain_init(struct thread_data *td, struct ub_data *ud);
 /*
  * In ->post_init, after the ring exists and before it is restricted or
- * enabled (ub_feat_secure_ring): map and register the chain's memory region.
+ * enabled (ub_harden_ring): map and register the chain's memory region.
  */
 int ub_chain_register_region(struct thread_data *td, struct ub_data *ud);
 /* In ->post_init, after the ring is enabled: BPF load and attach. */

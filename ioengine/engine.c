@@ -17,8 +17,9 @@
 #include "ioengine/leak_check.h"
 #include "ioengine/bpf_chain.h"
 #include "ioengine/engine.h"
-#include "ioengine/engine_features.h"
 #include "ioengine/engine_options.h"
+#include "ioengine/passthru_fio.h"
+#include "ioengine/restrict_fio.h"
 #include "ioengine/target_probe.h"
 
 #define ub_likely(x)	__builtin_expect(!!(x), 1)
@@ -69,6 +70,7 @@ static void ub_fill_ring_config(struct thread_data *td, struct ub_options *o,
 	cfg->sqpoll_idle_ms = o->sqpoll_idle;
 	cfg->register_ring_fd = o->register_ring_fd;
 	cfg->sqpoll_shared = o->sqpoll_shared;
+	cfg->separate_processes = !td->o.use_thread;
 	cfg->defer_taskrun = o->defer_taskrun == UB_DEFER_ON ||
 			     (o->defer_taskrun == UB_DEFER_AUTO && !o->sqthread_poll);
 }
@@ -85,7 +87,8 @@ static void ub_free(struct ub_data *ud)
 	free(ud->io_us);
 	free(ud->fds);
 	ub_options_cleanup(ud);
-	ub_feat_free(ud);
+	ub_harden_free(ud);
+	ub_passthru_fio_free(ud);
 	free(ud);
 }
 
@@ -144,7 +147,9 @@ static int ub_init(struct thread_data *td)
 		return 1;
 	if (ub_options_setup(td, o, ud))
 		return 1;
-	if (ub_feat_init(td, o, ud))
+	if ((o->restrict_ring || o->bpf_filter) && ub_harden_init(td, o, ud))
+		return 1;
+	if (o->passthru && ub_passthru_fio_init(td, o, ud))
 		return 1;
 	if (ub_chain_init(td, ud))
 		return 1;
@@ -181,6 +186,23 @@ static int ub_register_buffers(struct thread_data *td, struct ub_data *ud)
 	return 0;
 }
 
+/* Open f for the job: the NVMe char device with passthru=1, else as fio does, checked. */
+static int ub_open_target(struct thread_data *td, struct fio_file *f)
+{
+	struct ub_options *o = td->eo;
+
+	if (o->passthru)
+		return ub_passthru_fio_open_file(td, f);
+	if (generic_open_file(td, f))
+		return 1;
+	if (ub_options_check_file(td, o, f)) {
+		close(f->fd);
+		f->fd = -1;
+		return 1;
+	}
+	return 0;
+}
+
 /* Open every file once and register the fds; ->open_file then reuses them. */
 static int ub_register_files(struct thread_data *td, struct ub_data *ud)
 {
@@ -192,7 +214,7 @@ static int ub_register_files(struct thread_data *td, struct ub_data *ud)
 	if (!ud->fds)
 		return 1;
 	for_each_file(td, f, i) {
-		ret = ub_feat_open_file(td, f);
+		ret = ub_open_target(td, f);
 		if (ret)
 			break;
 		ud->fds[i] = f->fd;
@@ -247,19 +269,27 @@ static int ub_post_init(struct thread_data *td)
 	if (o->registerfiles && ub_register_files(td, ud))
 		return 1;
 	/* restrict=1 refuses registrations once its allowlist is in. */
-	if (ub_chain_register_region(td, ud) || ub_feat_secure_ring(td, ud))
+	if (ub_chain_register_region(td, ud) || ub_harden_ring(td, ud))
 		return 1;
 	/* SQPOLL: the kernel submits; slat would only measure filling the SQE. */
 	if (o->sqthread_poll)
 		td->o.disable_slat = 1;
 
 	/*
+	 * iodepth_batch_complete_min=0 is fio's polling mode ("we will NOT
+	 * wait"): fio still asks for one completion when the queue is full, and
+	 * fio's engine then enters with min_complete 0 until one is there.
+	 * Under SQPOLL the wait keeps its spin-then-sleep (see ub_spin_for_cqe).
+	 */
+	ud->poll_reap = !td->o.iodepth_batch_complete_min && !(ud->ring.flags & IORING_SETUP_SQPOLL);
+	/*
 	 * Submit with the next wait only at iodepth 1, where fio's next call
 	 * after a full queue is always ->getevents: two syscalls become one.
 	 * Deeper, every wait would also be a submit and the queue would refill
 	 * late (measured in README, "Performance").
 	 */
-	ud->defer_when_full = ud->depth == 1 && !(ud->ring.flags & IORING_SETUP_SQPOLL);
+	ud->defer_when_full = ud->depth == 1 && !(ud->ring.flags & IORING_SETUP_SQPOLL) &&
+			      !ud->poll_reap;
 	/* With SQPOLL the SQ thread also polls an IOPOLL ring: nothing to enter for. */
 	ud->sqpoll_spin = ud->ring.flags & IORING_SETUP_SQPOLL;
 	ud->must_enter = (ud->ring.flags & IORING_SETUP_DEFER_TASKRUN) ||
@@ -360,7 +390,7 @@ ub_ring_queue(struct thread_data *td, struct io_u *io_u, const bool passthru)
 		io_u->error = EINVAL;
 		return FIO_Q_COMPLETED;
 	}
-	if (passthru && ub_feat_passthru_check(td, ud, io_u))
+	if (passthru && ub_passthru_fio_check_io(td, ud, io_u))
 		return FIO_Q_COMPLETED;	/* never rounded to another LBA */
 	/* fio reaps on BUSY and queues this again: the writes before it complete first. */
 	if (ub_unlikely(io_u->ddir == DDIR_SYNC_FILE_RANGE && (ud->inflight || ud->nr_pending ||
@@ -371,7 +401,7 @@ ub_ring_queue(struct thread_data *td, struct io_u *io_u, const bool passthru)
 		return FIO_Q_BUSY;	/* cannot happen: the ring holds iodepth */
 
 	if (passthru)
-		ub_feat_prep_passthru(td, ud, sqe, io_u);	/* syncs become NVMe flushes */
+		ub_passthru_fio_prep(td, ud, sqe, io_u);	/* syncs become NVMe flushes */
 	else if (ub_likely(ddir_rw(io_u->ddir)))
 		ub_prep_rw(td, o, sqe, io_u);
 	else
@@ -514,7 +544,14 @@ static int ub_submit(struct thread_data *td, struct ub_data *ud, unsigned int wa
 	/* The SQ thread takes every SQE in the SQ ring: nothing is refused. */
 	if (ud->ring.flags & IORING_SETUP_SQPOLL)
 		ud->inflight += queued;
-	return ub_enter(td, ud, wait_nr, false);
+	/*
+	 * must_enter rings: every submit also takes in the completions waiting
+	 * as task work (GETEVENTS, min 0, as fio's engine does), so the next
+	 * ->getevents finds them in the CQ.  A bare submit left them hidden
+	 * until the queue was full; then each full queue cost a wait and the
+	 * queue drained to empty before it refilled (README, "Performance").
+	 */
+	return ub_enter(td, ud, wait_nr, ud->must_enter);
 }
 
 static int ub_ring_commit(struct thread_data *td)
@@ -558,7 +595,7 @@ static void __attribute__((noinline)) ub_complete_slow(struct thread_data *td, s
 	struct ub_options *o = td->eo;
 
 	if (o->passthru)
-		res = ub_feat_passthru_res(io_u, res);
+		res = ub_passthru_fio_res(io_u, res);
 	if (res < 0) {
 		io_u->error = -res;
 		if (ddir_sync(io_u->ddir))
@@ -685,7 +722,8 @@ static int __attribute__((noinline)) ub_wait_events(struct thread_data *td, stru
 		 * spin on the CQ first; no syscall when one comes soon.
 		 */
 		if (!(ud->sqpoll_spin && ub_spin_for_cqe(ud))) {
-			ret = ub_enter(td, ud, min - events, false);
+			/* poll_reap: take in what is done, sleep never. */
+			ret = ub_enter(td, ud, ud->poll_reap ? 0 : min - events, ud->poll_reap);
 			if (ub_unlikely(ret))
 				return ret;
 		}
@@ -806,7 +844,7 @@ static int ub_open_file(struct thread_data *td, struct fio_file *f)
 	struct ub_data *ud = td->io_ops_data;
 
 	if (!ud || !ud->files_registered)
-		return ub_feat_open_file(td, f);
+		return ub_open_target(td, f);
 	f->fd = ud->fds[f->engine_pos];
 	return 0;
 }
@@ -819,6 +857,14 @@ static int ub_close_file(struct thread_data *td, struct fio_file *f)
 		return generic_close_file(td, f);
 	f->fd = -1;
 	return 0;
+}
+
+/* Runs before ->init too: fio sizes files in its main process. */
+static int ub_get_file_size(struct thread_data *td, struct fio_file *f)
+{
+	struct ub_options *o = td->eo;
+
+	return o->passthru ? ub_passthru_fio_get_file_size(td, f) : generic_get_file_size(td, f);
 }
 
 static void ub_cleanup(struct thread_data *td)
@@ -860,7 +906,7 @@ struct ioengine_ops ioengine = {
 	.cleanup		= ub_cleanup,
 	.open_file		= ub_open_file,
 	.close_file		= ub_close_file,
-	.get_file_size		= ub_feat_get_file_size,
+	.get_file_size		= ub_get_file_size,
 	.options		= ub_option_table,
 	.option_struct_size	= sizeof(struct ub_options),
 };

@@ -116,6 +116,7 @@ struct ub_data {
 	bool defer_when_full;		/* iodepth 1, no SQPOLL: submit with the wait */
 	bool sqpoll_spin;		/* SQPOLL without IOPOLL: spin, then sleep */
 	bool must_enter;		/* DEFER_TASKRUN/IOPOLL: CQEs appear only in io_uring_enter */
+	bool poll_reap;			/* iodepth_batch_complete_min=0, no SQPOLL: never sleep in a wait */
 	unsigned long long enter_calls;	/* io_uring_enter()s we caused */
 	unsigned long long spin_ns;	/* sqpoll_spin_us in ns; SQPOLL without IOPOLL only */
 	unsigned int spin_miss_avg;	/* share of recent spins that got no CQE, of UB_MISS_ONE */
@@ -123,7 +124,8 @@ struct ub_data {
 	unsigned long long submitted_total;
 	const struct ub_backend *be;	/* set in ->init, never NULL after it */
 	struct ub_chain *chain;		/* chain_len>0: ioengine/bpf_chain.c */
-	struct ub_features *feat;	/* restrict/bpf_filter/sqpoll_shared/passthru: engine_features.c */
+	struct ub_hardening *hardening;	/* restrict=1/bpf_filter=1: restrict_fio.c */
+	struct ub_passthru_job *passthru;	/* passthru=1: passthru_fio.c */
 	/* Per-I/O option flags, applied in prep (see ub_options_*). */
 	int rw_flags;			/* RWF_* for every read and write SQE */
 	unsigned int force_async;	/* IOSQE_ASYNC on every Nth SQE, 0 never */

@@ -52,6 +52,18 @@ int ub_ring_config_check(const struct ub_ring_config *cfg, char *err, size_t err
 			 "(the kernel refuses DEFER_TASKRUN on SQPOLL rings); drop one of them");
 		return -EINVAL;
 	}
+	if (cfg->sqpoll_shared && !cfg->sqpoll) {
+		snprintf(err, errlen, "sqpoll_shared=1 needs sqthread_poll=1 (it shares the SQPOLL thread)");
+		return -EINVAL;
+	}
+	/* sqpoll_share.h: ATTACH_WQ from another process silently starts a private thread. */
+	if (cfg->sqpoll_shared && cfg->separate_processes) {
+		snprintf(err, errlen, "sqpoll_shared=1 needs thread=1: the kernel shares an SQPOLL "
+			 "thread only among rings of one process (IORING_SETUP_ATTACH_WQ from another "
+			 "process silently starts a private thread), and fio runs each job as a "
+			 "process unless thread=1");
+		return -EINVAL;
+	}
 	if (cfg->attach_wq_fd >= 0 && !cfg->sqpoll) {
 		snprintf(err, errlen, "sqpoll_shared=1 needs sqthread_poll=1");
 		return -EINVAL;

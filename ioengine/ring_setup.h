@@ -24,6 +24,7 @@ struct ub_ring_config {
 	unsigned int sqpoll_idle_ms;	/* sqpoll_idle, 0 = kernel default */
 	int attach_wq_fd;		/* ring to share the SQ thread of, or -1 */
 	bool sqpoll_shared;		/* sqpoll_shared=1: ub_ring_open joins the process's SQ thread */
+	bool separate_processes;	/* the sharers would be processes (fio without thread=1) */
 	bool defer_taskrun;		/* DEFER_TASKRUN|SINGLE_ISSUER (not with SQPOLL) */
 	bool big_sqe_cqe;		/* SQE128|CQE32 for NVMe passthrough */
 	bool start_disabled;		/* R_DISABLED: restrictions go in before enable */

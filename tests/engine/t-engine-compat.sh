@@ -157,7 +157,8 @@ else
 	for eng in io_uring "external:$UB_ENGINE"; do
 		for u in 0 1; do
 			RW=read run_job "$eng" "uc$u-${eng%%:*}" "uncached=$u"
-			res=$(fincore -n -b -o RES "$UB_SCRATCH/target")
+			# fincore right-aligns a short count (" 8192"): eval needs the bare number.
+			res=$(fincore -n -b -o RES "$UB_SCRATCH/target" | tr -d ' ')
 			rc=$(cat "$UB_SCRATCH/uc$u-${eng%%:*}.rc")
 			eval "res_${u}_${eng%%:*}=$res rc_${u}_${eng%%:*}=$rc"
 		done

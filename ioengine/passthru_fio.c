@@ -1,79 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fio glue for the ring-hardening options (restrict, bpf_filter), the
- * shared SQ thread (sqpoll_shared) and NVMe passthrough (passthru).
+ * fio glue for NVMe passthrough (passthru=1): the job's block sizes and
+ * offsets against each namespace's LBA size, and io_us as NVMe commands.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <linux/nvme_ioctl.h>
 
-#include "ioengine/engine_features.h"
+#include "ioengine/passthru_fio.h"
 #include "ioengine/engine_options.h"
 #include "ioengine/target_probe.h"
 
 /* fio's VERIFY_NONE: verify.h itself needs fio's internal build (FIO_INTERNAL). */
 #define UB_VERIFY_NONE 0
 
-/* Which opcodes the job will issue, in restrict.c's terms. */
-static void job_spec(struct thread_data *td, struct ub_options *o, struct ub_restrict_spec *spec)
-{
-	bool verifies = td->o.verify != UB_VERIFY_NONE;
-
-	memset(spec, 0, sizeof(*spec));
-	spec->read = td_read(td) || verifies;
-	spec->write = td_write(td);
-	/*
-	 * fio issues DDIR_SYNC for fsync=/fdatasync=/end_fsync=, before a
-	 * verify pass, and with override_sync: only when writing or verifying.
-	 */
-	spec->sync = td_write(td) || verifies || td->o.override_sync;
-	spec->fixedbufs = o->fixedbufs;
-	spec->vectored = !o->nonvectored && !o->chain_len;	/* a chain reads with IORING_OP_READ */
-	spec->passthru = o->passthru;
-	spec->unregister_ring_fd = o->register_ring_fd;
-}
-
-static int init_hardening(struct thread_data *td, struct ub_options *o, struct ub_data *ud)
-{
-	const char *opt = o->restrict_ring ? "restrict=1" : "bpf_filter=1";
-
-	/* Both allow only registered files: the engine opens them up front. */
-	if (!o->registerfiles) {
-		o->registerfiles = 1;
-		ud->feat->registerfiles_forced = true;
-	}
-	if (td->o.nr_files != td->o.open_files) {
-		ub_err(td, "%s registers every file with the ring up front, so it needs "
-		       "open_files equal to nr_files (%u != %u)", opt, td->o.open_files,
-		       td->o.nr_files);
-		return 1;
-	}
-	/* Nothing may run before the allowlist is in (built in ub_feat_secure_ring). */
-	ud->cfg.start_disabled = true;
-	return 0;
-}
-
-static int init_sqpoll_shared(struct thread_data *td, struct ub_options *o)
-{
-	if (!o->sqthread_poll) {
-		ub_err(td, "sqpoll_shared=1 needs sqthread_poll=1 (it shares the SQPOLL thread)");
-		return 1;
-	}
-	if (!td->o.use_thread) {
-		ub_err(td, "sqpoll_shared=1 needs thread=1: the kernel shares an SQPOLL thread "
-		       "only among rings of one process (IORING_SETUP_ATTACH_WQ from another "
-		       "process silently starts a private thread), and fio runs each job as a "
-		       "process unless thread=1");
-		return 1;
-	}
-	return 0;
-}
-
 /*
  * Everything fio adds into an I/O's offset must be whole LBAs too, or some
- * I/O lands between LBAs (ub_feat_passthru_check then fails it; refusing
+ * I/O lands between LBAs (ub_passthru_fio_check_io then fails it; refusing
  * the job up front says why once, before anything is written).
  */
 static int check_offset_sources(struct thread_data *td, const struct ub_nvme_ns *ns,
@@ -150,18 +94,21 @@ static int check_lba_multiples(struct thread_data *td, const struct ub_nvme_ns *
 	return 0;
 }
 
-static int init_passthru(struct thread_data *td, struct ub_options *o, struct ub_data *ud)
+int ub_passthru_fio_init(struct thread_data *td, struct ub_options *o, struct ub_data *ud)
 {
-	struct ub_features *feat = ud->feat;
+	struct ub_passthru_job *pt;
 	char ng[PATH_MAX], line[512], err[UB_ERR_LEN];
 	struct fio_file *f;
 	unsigned int i;
 
-	feat->ns = calloc(td->o.nr_files, sizeof(*feat->ns));
-	if (!feat->ns)
+	pt = ud->passthru = calloc(1, sizeof(*ud->passthru));
+	if (!pt)
+		return 1;
+	pt->ns = calloc(td->o.nr_files, sizeof(*pt->ns));
+	if (!pt->ns)
 		return 1;
 	for_each_file(td, f, i) {
-		struct ub_nvme_ns *ns = &feat->ns[f->fileno];
+		struct ub_nvme_ns *ns = &pt->ns[f->fileno];
 
 		if (ub_passthru_map_path(f->file_name, ng, sizeof(ng), err, sizeof(err)) ||
 		    ub_passthru_identify(ng, ns, err, sizeof(err))) {
@@ -184,108 +131,27 @@ static int init_passthru(struct thread_data *td, struct ub_options *o, struct ub
 	return 0;
 }
 
-int ub_feat_init(struct thread_data *td, struct ub_options *o, struct ub_data *ud)
+void ub_passthru_fio_free(struct ub_data *ud)
 {
-	if (!o->restrict_ring && !o->bpf_filter && !o->sqpoll_shared && !o->passthru)
-		return 0;
-	ud->feat = calloc(1, sizeof(*ud->feat));
-	if (!ud->feat)
-		return 1;
-	if ((o->restrict_ring || o->bpf_filter) && init_hardening(td, o, ud))
-		return 1;
-	if (o->sqpoll_shared && init_sqpoll_shared(td, o))
-		return 1;
-	if (o->passthru && init_passthru(td, o, ud))
-		return 1;
-	return 0;
-}
-
-void ub_feat_free(struct ub_data *ud)
-{
-	if (!ud->feat)
+	if (!ud->passthru)
 		return;
-	free(ud->feat->ns);
-	free(ud->feat);
-	ud->feat = NULL;
+	free(ud->passthru->ns);
+	free(ud->passthru);
+	ud->passthru = NULL;
 }
 
-int ub_feat_secure_ring(struct thread_data *td, struct ub_data *ud)
+int ub_passthru_fio_open_file(struct thread_data *td, struct fio_file *f)
 {
-	struct ub_options *o = td->eo;
-	struct ub_features *feat = ud->feat;
-	struct ub_restrict_spec spec;
-	char line[256], err[UB_ERR_LEN];
-	int ret;
-
-	if (!ud->cfg.start_disabled)
-		return 0;
-	/* Built only now: nonvectored=-1 is probed on the job's own ring. */
-	job_spec(td, o, &spec);
-	ub_restrict_set_build(&spec, &feat->set);
-	if (o->bpf_filter) {
-		ret = ub_bpf_filter_probe(&ud->ring, err, sizeof(err));
-		if (!ret)
-			ret = ub_bpf_filter_install(&ud->ring, &feat->set, err, sizeof(err));
-		if (ret) {
-			ub_err(td, "%s", err);
-			td_verror(td, -ret, "bpf_filter");
-			return 1;
-		}
-		ub_info(td, "bpf filter: %s%s", ub_bpf_filter_describe(&feat->set, line, sizeof(line)),
-			feat->registerfiles_forced ? "; registerfiles=1 forced" : "");
-	}
-	if (o->restrict_ring) {
-		ret = ub_restrict_install(&ud->ring, &feat->set, err, sizeof(err));
-		if (ret) {
-			ub_err(td, "%s", err);
-			td_verror(td, -ret, "restrict");
-			return 1;
-		}
-		ub_info(td, "restrictions: %s%s", ub_restrict_describe(&feat->set, line, sizeof(line)),
-			feat->registerfiles_forced ? "; registerfiles=1 forced" : "");
-	}
-	ret = ub_restrict_enable(&ud->ring, err, sizeof(err));
-	if (ret) {
-		ub_err(td, "%s", err);
-		td_verror(td, -ret, "io_uring_enable_rings");
-		return 1;
-	}
-	/* Not self-reported: the kernel must refuse a forbidden SQE here. */
-	if (o->restrict_ring || o->bpf_filter) {
-		ret = ub_restrict_verify(&ud->ring, err, sizeof(err));
-		if (ret) {
-			ub_err(td, "%s: %s", o->restrict_ring ? "restrict=1" : "bpf_filter=1", err);
-			td_verror(td, -ret, "restrict");
-			return 1;
-		}
-		ub_info(td, "restrictions verified: a NOP the allowlist forbids completed with -EACCES");
-	}
-	return 0;
-}
-
-int ub_feat_open_file(struct thread_data *td, struct fio_file *f)
-{
-	struct ub_options *o = td->eo;
 	struct ub_data *ud = td->io_ops_data;
 	int fd;
 
-	if (!o->passthru) {
-		if (generic_open_file(td, f))
-			return 1;
-		if (ub_options_check_file(td, o, f)) {
-			close(f->fd);
-			f->fd = -1;
-			return 1;
-		}
-		return 0;
-	}
-	if (!ud || !ud->feat || !ud->feat->ns) {
+	if (!ud || !ud->passthru) {
 		ub_err(td, "passthru=1: %s opened before the engine identified it", f->file_name);
 		return 1;
 	}
-	fd = ub_passthru_open(&ud->feat->ns[f->fileno], td_write(td));
+	fd = ub_passthru_open(&ud->passthru->ns[f->fileno], td_write(td));
 	if (fd < 0) {
-		ub_err(td, "passthru=1: cannot open %s: %s", ud->feat->ns[f->fileno].path,
+		ub_err(td, "passthru=1: cannot open %s: %s", ud->passthru->ns[f->fileno].path,
 		       strerror(-fd));
 		td_verror(td, -fd, "open");
 		return 1;
@@ -294,14 +160,12 @@ int ub_feat_open_file(struct thread_data *td, struct fio_file *f)
 	return 0;
 }
 
-int ub_feat_get_file_size(struct thread_data *td, struct fio_file *f)
+int ub_passthru_fio_get_file_size(struct thread_data *td, struct fio_file *f)
 {
 	struct ub_options *o = td->eo;
 	struct ub_nvme_ns ns;
 	char ng[PATH_MAX], err[UB_ERR_LEN];
 
-	if (!o->passthru)
-		return generic_get_file_size(td, f);
 	if (fio_file_size_known(f))
 		return 0;
 	/*
@@ -321,29 +185,29 @@ int ub_feat_get_file_size(struct thread_data *td, struct fio_file *f)
 	return 0;
 }
 
-int ub_feat_passthru_check(struct thread_data *td, struct ub_data *ud, struct io_u *io_u)
+int ub_passthru_fio_check_io(struct thread_data *td, struct ub_data *ud, struct io_u *io_u)
 {
-	const struct ub_nvme_ns *ns = &ud->feat->ns[io_u->file->fileno];
+	const struct ub_nvme_ns *ns = &ud->passthru->ns[io_u->file->fileno];
 	char err[UB_ERR_LEN];
 
 	if (!ddir_rw(io_u->ddir) ||
 	    !ub_passthru_check_io(ns, io_u->offset, io_u->xfer_buflen, err, sizeof(err)))
 		return 0;
 	/* fio names each failed I/O itself; the reason is said once per job. */
-	if (!ud->feat->io_refused) {
-		ud->feat->io_refused = true;
+	if (!ud->passthru->io_refused) {
+		ud->passthru->io_refused = true;
 		ub_err(td, "%s", err);
 	}
 	io_u->error = EINVAL;
 	return 1;
 }
 
-void ub_feat_prep_passthru(struct thread_data *td, struct ub_data *ud,
-			   struct io_uring_sqe *sqe, struct io_u *io_u)
+void ub_passthru_fio_prep(struct thread_data *td, struct ub_data *ud,
+			  struct io_uring_sqe *sqe, struct io_u *io_u)
 {
 	struct ub_options *o = td->eo;
 	struct fio_file *f = io_u->file;
-	const struct ub_nvme_ns *ns = &ud->feat->ns[f->fileno];
+	const struct ub_nvme_ns *ns = &ud->passthru->ns[f->fileno];
 	int fd = ud->files_registered ? (int)f->engine_pos : f->fd;
 
 	if (io_u->ddir == DDIR_READ || io_u->ddir == DDIR_WRITE) {
@@ -357,7 +221,7 @@ void ub_feat_prep_passthru(struct thread_data *td, struct ub_data *ud,
 		ub_passthru_prep_flush(sqe, ns, fd, ud->files_registered);
 }
 
-int ub_feat_passthru_res(struct io_u *io_u, int res)
+int ub_passthru_fio_res(struct io_u *io_u, int res)
 {
 	int status, ret = ub_passthru_result(res, &status);
 

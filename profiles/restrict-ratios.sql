@@ -4,8 +4,8 @@
 -- minutes apart; repeats past --repeats that the variance gate added pair by
 -- their number too) and given as median (min-max): the min-max is the
 -- cell's noise band.  Two measures: kIOPS, and kIOPS per CPU-second of the
--- fio job (usr+sys; on a shared machine it does not count the time the job
--- waited for a CPU, but neither does it count an SQPOLL thread's CPU).  The
+-- fio job (usr+sys as fio reports it: on a shared host it leaves out the time
+-- the job waited for a CPU; a guest under TCG can't see that time).  The
 -- unrestricted ring's own kIOPS are the median (min-max) of its repeats, with
 -- their spread (max-min)/median in percent.
 -- Verdict per ratio, threshold T = 2 % (restrict) or 5 % (bpf filter):

@@ -2,7 +2,8 @@
 -- restricted ring and a BPF-filtered ring cost against the unrestricted ring.
 -- Ratios are taken within each repeat (the three variants of one repeat ran
 -- minutes apart; repeats past --repeats that the variance gate added pair by
--- their number too) and given as median (min-max): the min-max is the
+-- their number too) and given as median (min-max; the median of an even
+-- count is the mean of the two middle values): the min-max is the
 -- cell's noise band.  Two measures: kIOPS, and kIOPS per CPU-second of the
 -- fio job (usr+sys as fio reports it: on a shared host it leaves out the time
 -- the job waited for a CPU; a guest under TCG can't see that time).  The
@@ -39,9 +40,9 @@ base as (
 		min(kiops) over (partition by mode, iodepth) as lo,
 		max(kiops) over (partition by mode, iodepth) as hi
 	from q where v = 'u'),
-bs as (select mode, iodepth, printf('%.2f (%.2f-%.2f)', kiops, lo, hi) as s,
-		printf('%.1f', 100.0 * (hi - lo) / kiops) as spread
-	from base where k = (cnt + 1) / 2),
+bs as (select mode, iodepth, printf('%.2f (%.2f-%.2f)', avg(kiops), lo, hi) as s,
+		printf('%.1f', 100.0 * (hi - lo) / avg(kiops)) as spread
+	from base where k in ((cnt + 1) / 2, (cnt + 2) / 2) group by mode, iodepth),
 uo as (
 	select o.mode, o.iodepth, o.v, o.kiops as ok, u.kiops as uk, o.kpc as oc, u.kpc as uc
 	from q o join q u on u.mode = o.mode and u.iodepth = o.iodepth
@@ -60,9 +61,9 @@ pr as (
 	from pair),
 prs as (
 	select mode, iodepth, v, m, cnt,
-		printf('%.3f (%.3f-%.3f)', r, lo, hi) as s,
+		printf('%.3f (%.3f-%.3f)', avg(r), lo, hi) as s,
 		case when v = 'r' then 0.02 else 0.05 end as t, lo, hi
-	from pr where k = (cnt + 1) / 2),
+	from pr where k in ((cnt + 1) / 2, (cnt + 2) / 2) group by mode, iodepth, v, m),
 verdict as (
 	select mode, iodepth, v, m, cnt, s,
 		case when lo >= 1 - t and hi <= 1 + t then printf('within %d%%', t * 100)

@@ -9,6 +9,13 @@ set offsets 0.3, 0.3, graph 0.1, 0
 set grid noxtics ytics
 set xtics nomirror scale 0 noenhanced
 set bmargin ub_bmargin
+# Many bars (profiles/restrict.fio has 12): slanted labels, with room under them.
+stats datafile using 2 nooutput
+if (STATS_records > 6) {
+	set xtics rotate by 30 right
+	set bmargin ub_bmargin + 6
+	set offsets 1.2, 0.3, graph 0.1, 0
+}
 set ylabel ylab
 unset key
 plot datafile using 0:2:(ub_rgb[ls_of($4)]):xticlabels(1) with boxes linecolor rgb variable notitle, \

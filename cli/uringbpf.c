@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cgexec.h"
 #include "results-db/db.h"
 
 #define PROG "uringbpf"
@@ -33,6 +34,7 @@ struct cmd {
 };
 
 static int cmd_db_fn(const struct cmd *c, int argc, char **argv);
+static int cmd_cgexec_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_script(const struct cmd *c, int argc, char **argv);
 static int cmd_help(const struct cmd *c, int argc, char **argv);
 
@@ -43,6 +45,7 @@ static const struct cmd cmds[] = {
 	{ "demo",  cmd_script, "scripts/demo",  "the seed-table sweep on a default target, graph and table" },
 	{ "lab",   cmd_script, "scripts/lab",   "the QEMU kernel lab (Linux 7.3, emulated NVMe)" },
 	{ "bench", cmd_script, "scripts/bench", "our engine against fio io_uring, libaio and t/io_uring" },
+	{ "cgexec", cmd_cgexec_fn, NULL,        "run a command in a cgroup of its own, write its CPU time (JSON)" },
 	{ "help",  cmd_help,   NULL,            "this list, or one command's help: uringbpf help CMD" },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
@@ -81,6 +84,11 @@ static int unknown_cmd(const char *name)
 static int cmd_db_fn(const struct cmd *c, int argc, char **argv)
 {
 	return cmd_db(argc, argv);
+}
+
+static int cmd_cgexec_fn(const struct cmd *c, int argc, char **argv)
+{
+	return cmd_cgexec(argc, argv);
 }
 
 /* ---------------------------------------------------------------- paths */

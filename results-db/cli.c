@@ -21,14 +21,17 @@ static const char usage_text[] =
 	"  database: --db PATH, else $URINGBPF_DB, else " DEFAULT_DB "\n"
 	"commands:\n"
 	"  import [--sweep NAME] [--config LABEL] [--repeat N] [--host NAME] [--kernel STR]\n"
-	"         [--device PATH] [--tag KEY=VALUE]... [--engine-report FILE] FILE.json...\n"
+	"         [--device PATH] [--tag KEY=VALUE]... [--engine-report FILE] [--cpu-json FILE]\n"
+	"         FILE.json...\n"
 	"      import fio --output-format=json or json+ files (one run per file, one per host\n"
 	"      for fio --client output); the same file twice is imported once;\n"
 	"      --engine-report: the engine's report=FILE of that run, kept with it (one FILE.json)\n"
+	"      --cpu-json: uringbpf cgexec --cpu-json FILE of that run: the CPU it used (one FILE.json)\n"
 	"  table  [--sweep NAME] [--rw RW] [--bs BS] [--metric M]\n"
-	"      Markdown table: a row per config, a column per iodepth, mean over repeats\n"
+	"      Markdown table: a row per config, a column per iodepth, mean over repeats;\n"
+	"      --metric M1,M2: the metrics side by side\n"
 	"      M: kiops (default), clat_p50_us, clat_p99_us, clat_p999_us, clat_p9999_us,\n"
-	"         clat_mean_us, bw_mib\n"
+	"         clat_mean_us, bw_mib, cpu_cores, kiops_per_core, fio_cpu_cores\n"
 	"  series [--sweep NAME] [--rw RW] [--bs BS] [--x iodepth|bs|numjobs|rw|OPTION] [--metric M]\n"
 	"      gnuplot data: per config \"# config: LABEL\" then \"x mean stddev min max n\"\n"
 	"  configs [--sweep NAME]      config labels, first seen first\n"
@@ -71,7 +74,7 @@ struct args {
 };
 
 enum { O_SWEEP = 256, O_CONFIG, O_REPEAT, O_HOST, O_KERNEL, O_DEVICE, O_TAG, O_RW, O_BS,
-       O_METRIC, O_X, O_VIEW, O_ENGINE_REPORT };
+       O_METRIC, O_X, O_VIEW, O_ENGINE_REPORT, O_CPU_JSON };
 
 struct cmd {
 	const char *name;
@@ -81,7 +84,7 @@ struct cmd {
 };
 
 static const int import_opts[] = { O_SWEEP, O_CONFIG, O_REPEAT, O_HOST, O_KERNEL, O_DEVICE,
-				   O_TAG, O_ENGINE_REPORT, 0 };
+				   O_TAG, O_ENGINE_REPORT, O_CPU_JSON, 0 };
 static const int table_opts[] = { O_SWEEP, O_RW, O_BS, O_METRIC, 0 };
 static const int series_opts[] = { O_SWEEP, O_RW, O_BS, O_METRIC, O_X, 0 };
 static const int sweep_opts[] = { O_SWEEP, 0 };
@@ -119,6 +122,7 @@ static const struct option long_opts[] = {
 	{ "x", required_argument, NULL, O_X },
 	{ "view", required_argument, NULL, O_VIEW },
 	{ "engine-report", required_argument, NULL, O_ENGINE_REPORT },
+	{ "cpu-json", required_argument, NULL, O_CPU_JSON },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -188,6 +192,7 @@ static int set_opt(struct args *a, const struct cmd *c, int o, char *val)
 	case O_RW: a->f.rw = val; break;
 	case O_VIEW: a->view = val; break;
 	case O_ENGINE_REPORT: a->imp.engine_report_name = val; break;
+	case O_CPU_JSON: a->imp.cpu_json_name = val; break;
 	case O_TAG: return add_tag(a, val);
 	case O_REPEAT:
 		errno = 0;
@@ -203,9 +208,13 @@ static int set_opt(struct args *a, const struct cmd *c, int o, char *val)
 		break;
 	case O_METRIC:
 		if (!ub_metric_valid(val))
-			return usage_err(c->name, "--metric %s is not known: use kiops, clat_p50_us, "
-					 "clat_p99_us, clat_p999_us, clat_p9999_us, clat_mean_us "
-					 "or bw_mib", val);
+			return usage_err(c->name, "--metric %s is not known: use (table: a comma-separated "
+					 "list of) kiops, clat_p50_us, "
+					 "clat_p99_us, clat_p999_us, clat_p9999_us, clat_mean_us, "
+					 "bw_mib, cpu_cores, kiops_per_core or fio_cpu_cores", val);
+		if (strchr(val, ',') && strcmp(c->name, "table"))
+			return usage_err(c->name, "--metric %s: %s draws one metric; give one", val,
+					 c->name);
 		a->metric = val;
 		break;
 	case O_X:
@@ -331,6 +340,19 @@ static int cmd_import(sqlite3 *db, struct args *a, int nfiles, char **files)
 	}
 	a->imp.tags = a->tags;
 	a->imp.ntags = a->ntags;
+	if (a->imp.cpu_json_name) {
+		char *cbuf = NULL;
+
+		if (nfiles != 1)
+			return usage_err("import", "--cpu-json is one run's CPU: import one FILE.json "
+					 "with it, not %d", nfiles);
+		rc = read_file(a->imp.cpu_json_name, &cbuf, &a->imp.cpu_json_len, &e);
+		if (rc) {
+			fprintf(stderr, "%s import: --cpu-json %s\n", PROG, e.msg);
+			return rc;
+		}
+		a->imp.cpu_json = cbuf;	/* freed by cmd_db */
+	}
 	if (a->imp.engine_report_name) {
 		char *rbuf = NULL;
 
@@ -507,6 +529,7 @@ int cmd_db(int argc, char **argv)
 	if (rc == UB_OK)
 		rc = run(c, &a, path, argc - i - optind, argv + i + optind);
 	free(a.tags);
+	free((char *)a.imp.cpu_json);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "%s: writing output: %s\n", PROG, strerror(errno));
 		rc = rc ? rc : UB_EDATA;

@@ -29,7 +29,7 @@ int ub_fail(struct ub_err *e, int code, const char *fmt, ...)
 int ub_fail_sql(struct ub_err *e, sqlite3 *db, const char *what);
 
 /* db_schema.c */
-#define UB_SCHEMA_VERSION 4
+#define UB_SCHEMA_VERSION 5
 enum ub_open_mode { UB_OPEN_CREATE, UB_OPEN_EXISTING };
 int ubdb_open(const char *path, enum ub_open_mode mode, sqlite3 **out, struct ub_err *e);
 int ubdb_exec(sqlite3 *db, const char *sql, struct ub_err *e);
@@ -84,6 +84,9 @@ struct ub_import_opts {
 	/* --engine-report FILE: the engine's report=FILE of this run (JSON Lines), or NULL */
 	const char *engine_report_name, *engine_report;
 	size_t engine_report_len;
+	/* --cpu-json FILE: "uringbpf cgexec --cpu-json" of this run (the CPU it used), or NULL */
+	const char *cpu_json_name, *cpu_json;
+	size_t cpu_json_len;
 };
 /*
  * Import one file's bytes (fio JSON or json+) in one transaction. name is

@@ -13,17 +13,31 @@
 /* Column names of run_points: the only metric text that reaches SQL. */
 static const char *const metrics[] = {
 	"kiops", "clat_p50_us", "clat_p99_us", "clat_p999_us", "clat_p9999_us", "clat_mean_us",
-	"bw_mib",
+	"bw_mib", "cpu_cores", "kiops_per_core", "fio_cpu_cores",
 };
 
-int ub_metric_valid(const char *metric)
+static int metric_known(const char *m, size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++)
-		if (!strcmp(metric, metrics[i]))
+		if (strlen(metrics[i]) == len && !strncmp(m, metrics[i], len))
 			return 1;
 	return 0;
+}
+
+/* One metric, or (table) a comma-separated list of them: each one known. */
+int ub_metric_valid(const char *metric)
+{
+	const char *p = metric, *comma;
+
+	do {
+		comma = strchr(p, ',');
+		if (!metric_known(p, comma ? (size_t)(comma - p) : strlen(p)))
+			return 0;
+		p = comma + 1;
+	} while (comma);
+	return 1;
 }
 
 /*
@@ -236,14 +250,50 @@ static int table_cells(sqlite3 *db, const struct ub_filter *f, const char *metri
 	return rc == SQLITE_DONE ? UB_OK : ub_fail_sql(e, db, "reading results");
 }
 
+/* The metric names of a comma-separated list (checked by ub_metric_valid). */
+static int split_metrics(const char *list, struct col *m)
+{
+	const char *p = list, *comma;
+	char name[64];
+
+	do {
+		comma = strchr(p, ',');
+		snprintf(name, sizeof(name), "%.*s", (int)(comma ? comma - p : (long)strlen(p)), p);
+		if (col_add(m, name, 0))
+			return -1;
+		p = comma + 1;
+	} while (comma);
+	return 0;
+}
+
+static void print_cell(FILE *out, int has, double v, const char *why)
+{
+	/* Three significant digits below 10: a 64-read chain does 0.1-0.5 kIOPS. */
+	if (has && fabs(v) < 10)
+		fprintf(out, " %#.3g |", v);
+	else if (has)
+		fprintf(out, " %.1f |", v);
+	else if (why)
+		fprintf(out, " failed: %s |", why);
+	else
+		fprintf(out, " - |");
+}
+
+/*
+ * A row per config, a column per iodepth; several metrics (kiops,kiops_per_core)
+ * side by side, one block of iodepth columns each, the block's first
+ * header cell naming its metric.
+ */
 int ub_cmd_table(sqlite3 *db, const struct ub_filter *f, const char *metric, FILE *out,
 		 struct ub_err *e)
 {
-	struct col cfg = { 0 }, qd = { 0 };
+	struct col cfg = { 0 }, qd = { 0 }, mets = { 0 };
 	double *cell = NULL;
 	char *has = NULL, **why = NULL;
-	int i, j, rc;
+	int i, j, k, n, rc;
 
+	if (split_metrics(metric, &mets))
+		return ub_fail(e, UB_EDATA, "out of memory");
 	rc = check_selection(db, f, NULL, e);
 	rc = rc ? rc : load_col(db, f, "SELECT config FROM " POINTS_AND_FAILED_SQL " WHERE"
 				FILTER_SQL " GROUP BY config ORDER BY min(o)", &cfg, e);
@@ -251,37 +301,34 @@ int ub_cmd_table(sqlite3 *db, const struct ub_filter *f, const char *metric, FIL
 				" WHERE" FILTER_SQL " ORDER BY iodepth", &qd, e);
 	if (rc)
 		goto out;
-	cell = calloc((size_t)cfg.n * qd.n + 1, sizeof(*cell));
-	has = calloc((size_t)cfg.n * qd.n + 1, 1);
-	why = calloc((size_t)cfg.n * qd.n + 1, sizeof(*why));
+	n = cfg.n * qd.n;
+	cell = calloc((size_t)n * mets.n + 1, sizeof(*cell));
+	has = calloc((size_t)n * mets.n + 1, 1);
+	why = calloc((size_t)n + 1, sizeof(*why));
 	if (!cell || !has || !why) {
 		rc = ub_fail(e, UB_EDATA, "out of memory");
 		goto out;
 	}
-	rc = table_cells(db, f, metric, &cfg, &qd, cell, has, e);
+	for (k = 0; k < mets.n && !rc; k++)
+		rc = table_cells(db, f, mets.names[k], &cfg, &qd, cell + k * n, has + k * n, e);
 	rc = rc ? rc : failed_cells(db, f, &cfg, &qd, why, e);
 	if (rc)
 		goto out;
 	fprintf(out, "| config |");
-	for (j = 0; j < qd.n; j++)
-		fprintf(out, " %lld |", qd.vals[j]);
+	for (k = 0; k < mets.n; k++)
+		for (j = 0; j < qd.n; j++)
+			fprintf(out, " %s%s%lld |", mets.n > 1 && !j ? mets.names[k] : "",
+				mets.n > 1 && !j ? " " : "", qd.vals[j]);
 	fprintf(out, "\n|---|");
-	for (j = 0; j < qd.n; j++)
+	for (j = 0; j < qd.n * mets.n; j++)
 		fprintf(out, "---|");
 	fprintf(out, "\n");
 	for (i = 0; i < cfg.n; i++) {
 		fprintf(out, "| %s |", cfg.names[i]);
-		for (j = 0; j < qd.n; j++) {
-			/* Three significant digits below 10: a 64-read chain does 0.1-0.5 kIOPS. */
-			if (has[i * qd.n + j] && fabs(cell[i * qd.n + j]) < 10)
-				fprintf(out, " %#.3g |", cell[i * qd.n + j]);
-			else if (has[i * qd.n + j])
-				fprintf(out, " %.1f |", cell[i * qd.n + j]);
-			else if (why[i * qd.n + j])
-				fprintf(out, " failed: %s |", why[i * qd.n + j]);
-			else
-				fprintf(out, " - |");
-		}
+		for (k = 0; k < mets.n; k++)
+			for (j = 0; j < qd.n; j++)
+				print_cell(out, has[k * n + i * qd.n + j], cell[k * n + i * qd.n + j],
+					   why[i * qd.n + j]);
 		fprintf(out, "\n");
 	}
 out:
@@ -292,6 +339,7 @@ out:
 	free(has);
 	col_free(&cfg);
 	col_free(&qd);
+	col_free(&mets);
 	return rc;
 }
 

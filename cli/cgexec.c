@@ -19,7 +19,7 @@
  * Exit status: the command's, 128+N if signal N killed it (as the shell
  * reports it); 125 cgexec's own error (nothing run), 126 the command can't
  * be executed, 127 not found (as env(1) and timeout(1)). SIGINT, SIGTERM
- * and SIGHUP are passed on to the command.
+ * and SIGHUP are passed on to the command; if cgexec is killed, so is it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
@@ -325,6 +326,8 @@ int cmd_cgexec(int argc, char **argv)
 		char c;
 
 		sigprocmask(SIG_SETMASK, &old, NULL);
+		/* cgexec killed (SIGKILL can't be passed on): the command goes with it. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(go[1]);
 		close(err[0]);
 		/* Wait until we are in the group; EOF: the parent died, run nothing. */

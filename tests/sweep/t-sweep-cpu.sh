@@ -37,16 +37,17 @@ else
 	expect_eq cpu-sweep-ran "$rc:$(q "SELECT group_concat(config || '=' || cpu_source, ',') FROM run_points")" \
 		"0:interrupt=cgroup2,sqpoll=cgroup2"
 	sj=$tmp/out/json/sqpoll/qd8-r1 ij=$tmp/out/json/interrupt/qd8-r1
+	sc=$tmp/out/cpu/sqpoll/qd8-r1.json ic=$tmp/out/cpu/interrupt/qd8-r1.json
 	# The database's figures are the cgexec JSON's: usage / wall.
 	expect_eq cpu-cores-from-cgexec "$(q "SELECT printf('%.6f', cpu_cores) FROM run_points WHERE config = 'sqpoll'")" \
-		"$(num "$sj.cpu.json" "printf('%.6f', json_extract(j, '\$.usage_usec') * 1.0 / json_extract(j, '\$.wall_usec'))")"
+		"$(num "$sc" "printf('%.6f', json_extract(j, '\$.usage_usec') * 1.0 / json_extract(j, '\$.wall_usec'))")"
 	expect_eq kiops-per-core "$(q "SELECT printf('%.6f', kiops_per_core) FROM run_points WHERE config = 'sqpoll'")" \
 		"$(q "SELECT printf('%.6f', kiops / cpu_cores) FROM run_points WHERE config = 'sqpoll'")"
 	# The SQ thread spins for the whole run: at least 0.9 cores ...
 	sq=$(q "SELECT printf('%.3f', cpu_cores) FROM run_points WHERE config = 'sqpoll'")
 	fio_own=$(num "$sj.json" "printf('%.3f', (json_extract(j, '\$.jobs[0].usr_cpu') + json_extract(j, '\$.jobs[0].sys_cpu')) / 100.0)")
 	if awk -v c="$sq" 'BEGIN { exit !(c >= 0.9) }'; then ok "cpu-sqpoll-spins: cpu_cores $sq >= 0.9"
-	else not_ok "cpu-sqpoll-spins: cpu_cores $sq < 0.9 ($(cat "$sj.cpu.json"))"; fi
+	else not_ok "cpu-sqpoll-spins: cpu_cores $sq < 0.9 ($(cat "$sc"))"; fi
 	# ... which fio's own usr+sys of its job thread does not show.
 	if awk -v c="$sq" -v f="$fio_own" 'BEGIN { exit !(f < c) }'; then
 		ok "cpu-fio-own-lower: fio usr+sys $fio_own cores < $sq"
@@ -55,11 +56,11 @@ else
 	fi
 	expect_eq cpu-fio-own-stored "$(q "SELECT printf('%.3f', fio_cpu_cores) FROM run_points WHERE config = 'sqpoll'")" "$fio_own"
 	# Interrupt mode: some CPU, and no more than the machine has.
-	ic=$(q "SELECT printf('%.3f', cpu_cores) FROM run_points WHERE config = 'interrupt'")
-	if awk -v c="$ic" -v n="$(nproc)" 'BEGIN { exit !(c > 0.05 && c <= n + 0.05) }'; then
-		ok "cpu-interrupt-sane: cpu_cores $ic in (0.05, $(nproc)]"
+	icores=$(q "SELECT printf('%.3f', cpu_cores) FROM run_points WHERE config = 'interrupt'")
+	if awk -v c="$icores" -v n="$(nproc)" 'BEGIN { exit !(c > 0.05 && c <= n + 0.05) }'; then
+		ok "cpu-interrupt-sane: cpu_cores $icores in (0.05, $(nproc)]"
 	else
-		not_ok "cpu-interrupt-sane: cpu_cores $ic ($(cat "$ij.cpu.json"))"
+		not_ok "cpu-interrupt-sane: cpu_cores $icores ($(cat "$ic"))"
 	fi
 	expect_eq cpu-by-iodepth "$(q "SELECT group_concat(printf('%s|%d|%.4f|%.4f|%d', config, iodepth, cpu_cores, kiops_per_core, n), ';') FROM cpu_by_iodepth")" \
 		"$(q "SELECT group_concat(printf('%s|%d|%.4f|%.4f|1', config, iodepth, cpu_cores, kiops_per_core), ';') FROM run_points")"

@@ -208,10 +208,10 @@ static int set_opt(struct args *a, const struct cmd *c, int o, char *val)
 		break;
 	case O_METRIC:
 		if (!ub_metric_valid(val))
-			return usage_err(c->name, "--metric %s is not known: use (table: a comma-separated "
-					 "list of) kiops, clat_p50_us, "
+			return usage_err(c->name, "--metric %s is not known: use kiops, clat_p50_us, "
 					 "clat_p99_us, clat_p999_us, clat_p9999_us, clat_mean_us, "
-					 "bw_mib, cpu_cores, kiops_per_core or fio_cpu_cores", val);
+					 "bw_mib, cpu_cores, kiops_per_core or fio_cpu_cores (table: "
+					 "several, comma-separated)", val);
 		if (strchr(val, ',') && strcmp(c->name, "table"))
 			return usage_err(c->name, "--metric %s: %s draws one metric; give one", val,
 					 c->name);

@@ -31,20 +31,20 @@ else
 		"$(sweep_fio)" >"$tmp/fio-nice"
 	chmod +x "$tmp/fio-nice"
 	env "UB_FIO=$tmp/fio-nice" "UB_DB=$UB_DB" "$SWEEP" --engine "external:$UB_ENGINE" \
-		--target "$tmp/target" --size 64m --configs interrupt,sqpoll --iodepths 8 --runtime 3 \
+		--target "$tmp/target" --size 64m --configs interrupt,sqpoll --iodepths 1,8 --runtime 3 \
 		--db "$db" --sweep-name cpu --out "$tmp/out" >"$tmp/sweep.log" 2>&1
 	rc=$?
 	expect_eq cpu-sweep-ran "$rc:$(q "SELECT group_concat(config || '=' || cpu_source, ',') FROM run_points")" \
-		"0:interrupt=cgroup2,sqpoll=cgroup2"
+		"0:interrupt=cgroup2,interrupt=cgroup2,sqpoll=cgroup2,sqpoll=cgroup2"
 	sj=$tmp/out/json/sqpoll/qd8-r1 ij=$tmp/out/json/interrupt/qd8-r1
 	sc=$tmp/out/cpu/sqpoll/qd8-r1.json ic=$tmp/out/cpu/interrupt/qd8-r1.json
 	# The database's figures are the cgexec JSON's: usage / wall.
-	expect_eq cpu-cores-from-cgexec "$(q "SELECT printf('%.6f', cpu_cores) FROM run_points WHERE config = 'sqpoll'")" \
+	expect_eq cpu-cores-from-cgexec "$(q "SELECT printf('%.6f', cpu_cores) FROM run_points WHERE config = 'sqpoll' AND iodepth = 8")" \
 		"$(num "$sc" "printf('%.6f', json_extract(j, '\$.usage_usec') * 1.0 / json_extract(j, '\$.wall_usec'))")"
-	expect_eq kiops-per-core "$(q "SELECT printf('%.6f', kiops_per_core) FROM run_points WHERE config = 'sqpoll'")" \
-		"$(q "SELECT printf('%.6f', kiops / cpu_cores) FROM run_points WHERE config = 'sqpoll'")"
+	expect_eq kiops-per-core "$(q "SELECT printf('%.6f', kiops_per_core) FROM run_points WHERE config = 'sqpoll' AND iodepth = 8")" \
+		"$(q "SELECT printf('%.6f', kiops / cpu_cores) FROM run_points WHERE config = 'sqpoll' AND iodepth = 8")"
 	# The SQ thread spins for the whole run: at least 0.9 cores ...
-	sq=$(q "SELECT printf('%.3f', cpu_cores) FROM run_points WHERE config = 'sqpoll'")
+	sq=$(q "SELECT printf('%.3f', cpu_cores) FROM run_points WHERE config = 'sqpoll' AND iodepth = 8")
 	fio_own=$(num "$sj.json" "printf('%.3f', (json_extract(j, '\$.jobs[0].usr_cpu') + json_extract(j, '\$.jobs[0].sys_cpu')) / 100.0)")
 	if awk -v c="$sq" 'BEGIN { exit !(c >= 0.9) }'; then ok "cpu-sqpoll-spins: cpu_cores $sq >= 0.9"
 	else not_ok "cpu-sqpoll-spins: cpu_cores $sq < 0.9 ($(cat "$sc"))"; fi
@@ -54,9 +54,9 @@ else
 	else
 		not_ok "cpu-fio-own-lower: fio usr+sys $fio_own cores, cgroup $sq"
 	fi
-	expect_eq cpu-fio-own-stored "$(q "SELECT printf('%.3f', fio_cpu_cores) FROM run_points WHERE config = 'sqpoll'")" "$fio_own"
+	expect_eq cpu-fio-own-stored "$(q "SELECT printf('%.3f', fio_cpu_cores) FROM run_points WHERE config = 'sqpoll' AND iodepth = 8")" "$fio_own"
 	# Interrupt mode: some CPU, and no more than the machine has.
-	icores=$(q "SELECT printf('%.3f', cpu_cores) FROM run_points WHERE config = 'interrupt'")
+	icores=$(q "SELECT printf('%.3f', cpu_cores) FROM run_points WHERE config = 'interrupt' AND iodepth = 8")
 	if awk -v c="$icores" -v n="$(nproc)" 'BEGIN { exit !(c > 0.05 && c <= n + 0.05) }'; then
 		ok "cpu-interrupt-sane: cpu_cores $icores in (0.05, $(nproc)]"
 	else
@@ -65,11 +65,17 @@ else
 	expect_eq cpu-by-iodepth "$(q "SELECT group_concat(printf('%s|%d|%.4f|%.4f|%d', config, iodepth, cpu_cores, kiops_per_core, n), ';') FROM cpu_by_iodepth")" \
 		"$(q "SELECT group_concat(printf('%s|%d|%.4f|%.4f|1', config, iodepth, cpu_cores, kiops_per_core), ';') FROM run_points")"
 	expect_eq cpu-table-side-by-side "$("$UB_DB" --db "$db" table --metric kiops,kiops_per_core | head -n 2)" \
-		"| config | kiops 8 | kiops_per_core 8 |
-|---|---|---|"
-	expect_eq cpu-table-cell "$("$UB_DB" --db "$db" table --metric kiops_per_core | sed -n 's/^| sqpoll | \(.*\) |$/\1/p')" \
-		"$(q "SELECT printf(CASE WHEN kiops_per_core < 10 THEN '%#.3g' ELSE '%.1f' END, kiops_per_core) FROM run_points WHERE config = 'sqpoll'")"
+		"| config | kiops 1 | 8 | kiops_per_core 1 | 8 |
+|---|---|---|---|---|"
+	expect_eq cpu-table-cells "$("$UB_DB" --db "$db" table --metric kiops_per_core | sed -n 's/^| sqpoll | \(.*\) |$/\1/p')" \
+		"$(q "SELECT group_concat(printf(CASE WHEN kiops_per_core < 10 THEN '%#.3g' ELSE '%.1f' END, kiops_per_core), ' | ') FROM (SELECT kiops_per_core FROM run_points WHERE config = 'sqpoll' ORDER BY iodepth)")"
 	expect_eq cpu-groups-removed "$(ls -d "$cg2"/uringbpf-* 2>/dev/null)" ""
+	# plot/plot: kIOPS per core drawn beside kIOPS, from the database's figures.
+	"$PLOT" --db "$db" --sweep cpu --out "$tmp/plot" >"$tmp/plot.log" 2>&1
+	expect_eq cpu-plot "$?:$(is_png "$tmp/plot/kiops-cpu.png" && is_svg "$tmp/plot/kiops-cpu.svg" && is_png "$tmp/plot/kiops-per-core.png" && is_svg "$tmp/plot/kiops-per-core.svg" && echo drawn)" "0:drawn"
+	expect_eq cpu-plot-data "$(awk '/^# config: / { c = substr($0, 11) } !/^#/ && NF { printf "%s|%s|%.1f;", c, $1, $2 }' "$tmp/plot/kiops-per-core.dat")" \
+		"$(q "SELECT group_concat(printf('%s|%d|%.1f', config, iodepth, kiops_per_core), ';') || ';' FROM (SELECT * FROM run_points ORDER BY config, iodepth)")"
+	expect_eq cpu-plot-table "$(grep -c '^| config | kiops 1 | 8 | kiops_per_core 1 | 8 |$' "$tmp/plot/table.md")" 1
 fi
 
 # cgexec: the command's exit status, 128+N for signal N, 127 not found.

@@ -22,16 +22,18 @@ static const char usage_text[] =
 	"commands:\n"
 	"  import [--sweep NAME] [--config LABEL] [--repeat N] [--host NAME] [--kernel STR]\n"
 	"         [--device PATH] [--tag KEY=VALUE]... [--engine-report FILE] [--cpu-json FILE]\n"
-	"         FILE.json...\n"
+	"         [--iops-log FILE]... FILE.json...\n"
 	"      import fio --output-format=json or json+ files (one run per file, one per host\n"
 	"      for fio --client output); the same file twice is imported once;\n"
 	"      --engine-report: the engine's report=FILE of that run, kept with it (one FILE.json)\n"
 	"      --cpu-json: uringbpf cgexec --cpu-json FILE of that run: the CPU it used (one FILE.json)\n"
+	"      --iops-log: fio's write_iops_log files of that run (PREFIX_iops.N.log; one FILE.json)\n"
 	"  table  [--sweep NAME] [--rw RW] [--bs BS] [--metric M]\n"
 	"      Markdown table: a row per config, a column per iodepth, mean over repeats;\n"
 	"      --metric M1,M2: the metrics side by side\n"
 	"      M: kiops (default), clat_p50_us, clat_p99_us, clat_p999_us, clat_p9999_us,\n"
-	"         clat_mean_us, bw_mib, cpu_cores, kiops_per_core, fio_cpu_cores\n"
+	"         clat_mean_us, bw_mib, cpu_cores, kiops_per_core, fio_cpu_cores, iops_cv;\n"
+	"         a cell whose IOPS varied over the run (iops_cv > 0.10) ends in ~\n"
 	"  series [--sweep NAME] [--rw RW] [--bs BS] [--x iodepth|bs|numjobs|rw|OPTION] [--metric M]\n"
 	"      gnuplot data: per config \"# config: LABEL\" then \"x mean stddev min max n\"\n"
 	"  configs [--sweep NAME]      config labels, first seen first\n"
@@ -71,10 +73,14 @@ struct args {
 	const char *device;
 	struct ub_tag *tags;
 	int ntags;
+	const char **iops_names;	/* --iops-log FILE... */
+	char **iops_bufs;
+	size_t *iops_lens;
+	int n_iops;
 };
 
 enum { O_SWEEP = 256, O_CONFIG, O_REPEAT, O_HOST, O_KERNEL, O_DEVICE, O_TAG, O_RW, O_BS,
-       O_METRIC, O_X, O_VIEW, O_ENGINE_REPORT, O_CPU_JSON };
+       O_METRIC, O_X, O_VIEW, O_ENGINE_REPORT, O_CPU_JSON, O_IOPS_LOG };
 
 struct cmd {
 	const char *name;
@@ -84,7 +90,7 @@ struct cmd {
 };
 
 static const int import_opts[] = { O_SWEEP, O_CONFIG, O_REPEAT, O_HOST, O_KERNEL, O_DEVICE,
-				   O_TAG, O_ENGINE_REPORT, O_CPU_JSON, 0 };
+				   O_TAG, O_ENGINE_REPORT, O_CPU_JSON, O_IOPS_LOG, 0 };
 static const int table_opts[] = { O_SWEEP, O_RW, O_BS, O_METRIC, 0 };
 static const int series_opts[] = { O_SWEEP, O_RW, O_BS, O_METRIC, O_X, 0 };
 static const int sweep_opts[] = { O_SWEEP, 0 };
@@ -123,6 +129,7 @@ static const struct option long_opts[] = {
 	{ "view", required_argument, NULL, O_VIEW },
 	{ "engine-report", required_argument, NULL, O_ENGINE_REPORT },
 	{ "cpu-json", required_argument, NULL, O_CPU_JSON },
+	{ "iops-log", required_argument, NULL, O_IOPS_LOG },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -193,6 +200,15 @@ static int set_opt(struct args *a, const struct cmd *c, int o, char *val)
 	case O_VIEW: a->view = val; break;
 	case O_ENGINE_REPORT: a->imp.engine_report_name = val; break;
 	case O_CPU_JSON: a->imp.cpu_json_name = val; break;
+	case O_IOPS_LOG: {
+		const char **nn = realloc(a->iops_names, sizeof(*nn) * (a->n_iops + 1));
+
+		if (!nn)
+			return usage_err(c->name, "out of memory");
+		a->iops_names = nn;
+		a->iops_names[a->n_iops++] = val;
+		break;
+	}
 	case O_TAG: return add_tag(a, val);
 	case O_REPEAT:
 		errno = 0;
@@ -210,7 +226,7 @@ static int set_opt(struct args *a, const struct cmd *c, int o, char *val)
 		if (!ub_metric_valid(val))
 			return usage_err(c->name, "--metric %s is not known: use kiops, clat_p50_us, "
 					 "clat_p99_us, clat_p999_us, clat_p9999_us, clat_mean_us, "
-					 "bw_mib, cpu_cores, kiops_per_core or fio_cpu_cores (table: "
+					 "bw_mib, cpu_cores, kiops_per_core, fio_cpu_cores or iops_cv (table: "
 					 "several, comma-separated)", val);
 		if (strchr(val, ',') && strcmp(c->name, "table"))
 			return usage_err(c->name, "--metric %s: %s draws one metric; give one", val,
@@ -340,6 +356,26 @@ static int cmd_import(sqlite3 *db, struct args *a, int nfiles, char **files)
 	}
 	a->imp.tags = a->tags;
 	a->imp.ntags = a->ntags;
+	if (a->n_iops) {
+		if (nfiles != 1)
+			return usage_err("import", "--iops-log is one run's IOPS log: import one "
+					 "FILE.json with it, not %d", nfiles);
+		a->iops_bufs = calloc(a->n_iops, sizeof(*a->iops_bufs));
+		a->iops_lens = calloc(a->n_iops, sizeof(*a->iops_lens));
+		if (!a->iops_bufs || !a->iops_lens)
+			return usage_err("import", "out of memory");
+		for (int k = 0; k < a->n_iops; k++) {
+			rc = read_file(a->iops_names[k], &a->iops_bufs[k], &a->iops_lens[k], &e);
+			if (rc) {
+				fprintf(stderr, "%s import: --iops-log %s\n", PROG, e.msg);
+				return rc;
+			}
+		}
+		a->imp.iops_log_names = a->iops_names;	/* freed by cmd_db */
+		a->imp.iops_logs = (const char *const *)a->iops_bufs;
+		a->imp.iops_log_lens = a->iops_lens;
+		a->imp.n_iops_logs = a->n_iops;
+	}
 	if (a->imp.cpu_json_name) {
 		char *cbuf = NULL;
 
@@ -530,6 +566,11 @@ int cmd_db(int argc, char **argv)
 		rc = run(c, &a, path, argc - i - optind, argv + i + optind);
 	free(a.tags);
 	free((char *)a.imp.cpu_json);
+	for (i = 0; a.iops_bufs && i < a.n_iops; i++)
+		free(a.iops_bufs[i]);
+	free(a.iops_bufs);
+	free(a.iops_lens);
+	free(a.iops_names);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "%s: writing output: %s\n", PROG, strerror(errno));
 		rc = rc ? rc : UB_EDATA;

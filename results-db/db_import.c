@@ -677,6 +677,9 @@ static int import_locked(struct import *im, FILE *out, int *already)
 			return ub_fail(im->e, UB_EUSAGE, "%s is fio --client output: the engine "
 				       "reports are on the servers, one each; drop --engine-report",
 				       im->name);
+		if (im->o->n_iops_logs)
+			return ub_fail(im->e, UB_EUSAGE, "%s is fio --client output: its IOPS logs "
+				       "are per server; drop --iops-log", im->name);
 		if (im->o->cpu_json)
 			return ub_fail(im->e, UB_EUSAGE, "%s is fio --client output: the servers' "
 				       "CPU is not measured here (fio's own job figures are stored); "
@@ -706,6 +709,10 @@ static int import_locked(struct import *im, FILE *out, int *already)
 		rc = rc ? rc : insert_tags(im, p);
 		rc = rc ? rc : insert_engine_report(im, p);
 		rc = rc ? rc : insert_cpu(im, p);
+		for (int k = 0; rc == UB_OK && k < im->o->n_iops_logs; k++)
+			rc = ub_import_iops_log(im->db, p->run_id, im->o->iops_log_names[k],
+						im->o->iops_logs[k], im->o->iops_log_lens[k], im->name,
+						im->e);
 		rc = rc ? rc : note_failed(im, p);
 		if (rc == UB_OK && ub_point_latency(im->db, p->run_id, im->e))
 			rc = ub_fail(im->e, UB_EDATA, "%s: %s", im->name, im->e->msg);

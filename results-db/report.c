@@ -13,7 +13,7 @@
 /* Column names of run_points: the only metric text that reaches SQL. */
 static const char *const metrics[] = {
 	"kiops", "clat_p50_us", "clat_p99_us", "clat_p999_us", "clat_p9999_us", "clat_mean_us",
-	"bw_mib", "cpu_cores", "kiops_per_core", "fio_cpu_cores",
+	"bw_mib", "cpu_cores", "kiops_per_core", "fio_cpu_cores", "iops_cv",
 };
 
 static int metric_known(const char *m, size_t len)
@@ -223,6 +223,10 @@ static int failed_cells(sqlite3 *db, const struct ub_filter *f, const struct col
 	return rc == SQLITE_DONE ? UB_OK : ub_fail_sql(e, db, "reading failed jobs");
 }
 
+/* A point whose IOPS varied more than this over a run (iops_cv) is unsteady. */
+#define UNSTEADY_CV 0.10
+
+/* has[k]: 1 a value, 2 a value of an unsteady point (a repeat's iops_cv > UNSTEADY_CV). */
 static int table_cells(sqlite3 *db, const struct ub_filter *f, const char *metric,
 		       const struct col *cfg, const struct col *qd, double *cell, char *has,
 		       struct ub_err *e)
@@ -231,8 +235,9 @@ static int table_cells(sqlite3 *db, const struct ub_filter *f, const char *metri
 	sqlite3_stmt *st;
 	int rc;
 
-	snprintf(sql, sizeof(sql), "SELECT config, iodepth, avg(%s) FROM run_points WHERE" FILTER_SQL
-		 " AND %s IS NOT NULL GROUP BY config, iodepth", metric, metric);
+	snprintf(sql, sizeof(sql), "SELECT config, iodepth, avg(%s), coalesce(max(iops_cv) > %g, 0)"
+		 " FROM run_points WHERE" FILTER_SQL " AND %s IS NOT NULL GROUP BY config, iodepth",
+		 metric, UNSTEADY_CV, metric);
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return ub_fail_sql(e, db, "reading results");
 	rc = bind_filter(st, f);
@@ -242,7 +247,7 @@ static int table_cells(sqlite3 *db, const struct ub_filter *f, const char *metri
 
 		if (k >= 0) {
 			cell[k] = sqlite3_column_double(st, 2);
-			has[k] = 1;
+			has[k] = 1 + sqlite3_column_int(st, 3);
 		}
 		rc = SQLITE_OK;
 	}
@@ -268,11 +273,13 @@ static int split_metrics(const char *list, struct col *m)
 
 static void print_cell(FILE *out, int has, double v, const char *why)
 {
+	const char *mark = has == 2 ? "~" : "";
+
 	/* Three significant digits below 10: a 64-read chain does 0.1-0.5 kIOPS. */
 	if (has && fabs(v) < 10)
-		fprintf(out, " %#.3g |", v);
+		fprintf(out, " %#.3g%s |", v, mark);
 	else if (has)
-		fprintf(out, " %.1f |", v);
+		fprintf(out, " %.1f%s |", v, mark);
 	else if (why)
 		fprintf(out, " failed: %s |", why);
 	else
@@ -331,6 +338,10 @@ int ub_cmd_table(sqlite3 *db, const struct ub_filter *f, const char *metric, FIL
 					   why[i * qd.n + j]);
 		fprintf(out, "\n");
 	}
+	if (memchr(has, 2, (size_t)n * mets.n))
+		fprintf(out, "\n~ unsteady: the IOPS of a run varied by more than %.0f%% (iops_cv, "
+			"the stddev of fio's IOPS log samples over their mean; view run_steadiness)\n",
+			UNSTEADY_CV * 100);
 out:
 	for (i = 0; why && i < cfg.n * qd.n; i++)
 		free(why[i]);

@@ -34,7 +34,7 @@ expect_eq fio-time-filled "$(q "$db" "SELECT fio_time FROM runs WHERE id = 1")" 
 expect_eq foreign-keys "$(q "$db" "PRAGMA foreign_key_check")" ""
 expect_eq integrity "$(q "$db" "PRAGMA integrity_check")" ok
 expect_eq new-views "$(q "$db" "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema WHERE type = 'view' ORDER BY name)")" \
-	"cpu_by_iodepth,failed_jobs,job_metrics,kiops_by_iodepth,latency_by_iodepth,run_points"
+	"cpu_by_iodepth,failed_jobs,job_metrics,kiops_by_iodepth,latency_by_iodepth,run_points,run_steadiness,steadiness_by_iodepth"
 # Version 3: the sweep name is taken, each point has its latency (one job: its own p99).
 expect_eq v3-sweep-claimed "$(q "$db" "SELECT group_concat(name) FROM sweeps")" v1sweep
 expect_eq v3-point-latency "$(q "$db" "SELECT group_concat(run_id || ':' || source || ':' || clat_p99_us, ';') FROM point_latency ORDER BY run_id")" \
@@ -88,7 +88,7 @@ expect_eq v4-table-cpu-unknown "$rc:$out" "0:| config | kiops 4 | cpu_cores 4 |
 | io_uring SQPOLL | $(jx "$FIX/sweep-sqp-qd4-r1.json" "printf('%.1f', json_extract(j, '\$.jobs[0].read.iops') / 1000.0)") | - |"
 expect_eq v4-now-5 "$(q "$tmp/v4.db" "PRAGMA user_version")" 5
 expect_eq v4-kiops-kept "$(q "$tmp/v4.db" "SELECT group_concat(config || ':' || kiops, ';') FROM run_points")" "$old_kiops"
-expect_eq v4-run-cpu-empty "$(q "$tmp/v4.db" "SELECT count(*) FROM run_cpu")" 0
+expect_eq v4-run-cpu-empty "$(q "$tmp/v4.db" "SELECT count(*) FROM run_cpu")|$(q "$tmp/v4.db" "SELECT count(*) FROM iops_samples")" "0|0"
 expect_eq v4-fio-cpu "$(q "$tmp/v4.db" "SELECT group_concat(config || ':' || ifnull(cpu_cores, '') || ':' || ifnull(kiops_per_core, '') || ':' || fio_cpu_cores, ';') FROM cpu_by_iodepth")" \
 	"io_uring:::$(jx "$FIX/sweep-int-qd4-r1.json" "(json_extract(j, '\$.jobs[0].usr_cpu') + json_extract(j, '\$.jobs[0].sys_cpu')) / 100.0");io_uring SQPOLL:::$(jx "$FIX/sweep-sqp-qd4-r1.json" "(json_extract(j, '\$.jobs[0].usr_cpu') + json_extract(j, '\$.jobs[0].sys_cpu')) / 100.0")"
 printf '{"tool": "uringbpf cgexec", "measured": true, "cgroup": "/x", "usage_usec": 1500000, "user_usec": 500000, "system_usec": 1000000, "wall_usec": 1000000, "exit_status": 0, "reason": null}\n' >"$tmp/cpu.json"

@@ -5,6 +5,8 @@
 # usr_cpu/sys_cpu leave out.  An SQPOLL run's SQ thread spins: its run uses at
 # least 0.9 cores while fio's own figure is lower.  Then cgexec alone: exit
 # status, signals, no cgroup2, bad input; and import --cpu-json's checks.
+# The same sweep's IOPS logs (the time series): stored, their CV, the
+# iops-time chart's data, the table's unsteady mark, a bad log refused.
 source "$UB_TOP/tests/lib.sh"
 source "$UB_TOP/tests/sweep/sweep-lib.sh"
 sweep_require cpu
@@ -14,6 +16,9 @@ cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
 ub_scratch_init /dev/shm
 tmp=$UB_SCRATCH db=$tmp/r.db
 q() { sqlite3 -batch "$db" "$1"; }
+FIX_DIR=$UB_TOP/tests/results-db/fixtures
+# jx1 FILE: the kIOPS of a one-job fio JSON as table prints it.
+jx1() { sqlite3 -batch :memory: "SELECT printf('%.1f', json_extract(readfile('$1'), '\$.jobs[0].read.iops') / 1000.0)"; }
 # num FILE EXPR: a value of a JSON file, computed with SQLite's JSON functions.
 num() { sqlite3 -batch :memory: "SELECT $2 FROM (SELECT readfile('$1') AS j)"; }
 
@@ -67,8 +72,9 @@ else
 	expect_eq cpu-table-side-by-side "$("$UB_DB" --db "$db" table --metric kiops,kiops_per_core | head -n 2)" \
 		"| config | kiops 1 | 8 | kiops_per_core 1 | 8 |
 |---|---|---|---|---|"
+	# (~: the run's IOPS was unsteady, see below.)
 	expect_eq cpu-table-cells "$("$UB_DB" --db "$db" table --metric kiops_per_core | sed -n 's/^| sqpoll | \(.*\) |$/\1/p')" \
-		"$(q "SELECT group_concat(printf(CASE WHEN kiops_per_core < 10 THEN '%#.3g' ELSE '%.1f' END, kiops_per_core), ' | ') FROM (SELECT kiops_per_core FROM run_points WHERE config = 'sqpoll' ORDER BY iodepth)")"
+		"$(q "SELECT group_concat(printf(CASE WHEN kiops_per_core < 10 THEN '%#.3g' ELSE '%.1f' END, kiops_per_core) || CASE WHEN iops_cv > 0.1 THEN '~' ELSE '' END, ' | ') FROM (SELECT kiops_per_core, iops_cv FROM run_points WHERE config = 'sqpoll' ORDER BY iodepth)")"
 	expect_eq cpu-groups-removed "$(ls -d "$cg2"/uringbpf-* 2>/dev/null)" ""
 	# plot/plot: kIOPS per core drawn beside kIOPS, from the database's figures.
 	"$PLOT" --db "$db" --sweep cpu --out "$tmp/plot" >"$tmp/plot.log" 2>&1
@@ -76,7 +82,38 @@ else
 	expect_eq cpu-plot-data "$(awk '/^# config: / { c = substr($0, 11) } !/^#/ && NF { printf "%s|%s|%.1f;", c, $1, $2 }' "$tmp/plot/kiops-per-core.dat")" \
 		"$(q "SELECT group_concat(printf('%s|%d|%.1f', config, iodepth, kiops_per_core), ';') || ';' FROM (SELECT * FROM run_points ORDER BY config, iodepth)")"
 	expect_eq cpu-plot-table "$(grep -c '^| config | kiops 1 | 8 | kiops_per_core 1 | 8 |$' "$tmp/plot/table.md")" 1
+
+	# Time series: fio's IOPS log of each run is stored, its CV is the log's
+	# (computed here with awk), and the chart's data is the log's.
+	sl=$tmp/out/iops/sqpoll/qd8-r1_iops.1.log
+	expect_eq ts-samples "$(q "SELECT samples FROM run_steadiness JOIN run_points USING (run_id) WHERE config = 'sqpoll' AND iodepth = 8")" \
+		"$(grep -c . "$sl")"
+	expect_eq ts-cv "$(q "SELECT printf('%.6f', iops_cv) FROM run_points WHERE config = 'sqpoll' AND iodepth = 8")" \
+		"$(awk -F', ' '{ v[NR] = $2; s += $2 } END { m = s / NR; for (i = 1; i <= NR; i++) q += (v[i] - m) ^ 2; printf "%.6f", sqrt(q / (NR - 1)) / m }' "$sl")"
+	expect_eq ts-plot-data "$(sed -n '/^# config: sqpoll$/,/^$/p' "$tmp/plot/iops-time.dat" | awk 'NF == 2 { printf "%g %g;", $1, $2 }')" \
+		"$(awk -F', ' '{ printf "%g %g;", $1 / 1000, $2 / 1000 }' "$sl")"
+	expect_eq ts-plot-drawn "$(is_png "$tmp/plot/iops-time.png" && is_svg "$tmp/plot/iops-time.svg" && echo drawn)" drawn
 fi
+
+# Steadiness flags, exactly: a steady log (CV 0) leaves the cell as it is, an
+# unsteady one (1000 and 3000 IOPS: CV 0.707) marks it ~ and says why below.
+printf '250, 1000, 0, 0, 0\n500, 1000, 0, 0, 0\n750, 1000, 0, 0, 0\n' >"$tmp/steady_iops.1.log"
+printf '250, 1000, 0, 0, 0\n500, 3000, 0, 0, 0\n' >"$tmp/jagged_iops.1.log"
+"$UB_DB" --db "$tmp/t.db" import --sweep ts --iops-log "$tmp/steady_iops.1.log" "$FIX_DIR/sweep-int-qd1-r1.json" >/dev/null
+"$UB_DB" --db "$tmp/t.db" import --sweep ts --iops-log "$tmp/jagged_iops.1.log" "$FIX_DIR/sweep-int-qd4-r1.json" >/dev/null
+expect_eq ts-cv-exact "$(sqlite3 "$tmp/t.db" "SELECT group_concat(printf('%d:%d:%.4f', p.iodepth, s.samples, s.iops_cv), ' ') FROM run_points p JOIN run_steadiness s USING (run_id)")" \
+	"1:3:0.0000 4:2:0.7071"
+k1=$(jx1 "$FIX_DIR/sweep-int-qd1-r1.json") k4=$(jx1 "$FIX_DIR/sweep-int-qd4-r1.json")
+expect_eq ts-table-flags "$("$UB_DB" --db "$tmp/t.db" table --sweep ts)" "| config | 1 | 4 |
+|---|---|---|
+| io_uring | $k1 | $k4~ |
+
+~ unsteady: the IOPS of a run varied by more than 10% (iops_cv, the stddev of fio's IOPS log samples over their mean; view run_steadiness)"
+echo '250, 1000, 0, 0, 0' >"$tmp/bad_iops.1.log"
+echo '500, lots, 0, 0, 0' >>"$tmp/bad_iops.1.log"
+err=$("$UB_DB" --db "$tmp/t.db" import --iops-log "$tmp/bad_iops.1.log" "$FIX_DIR/sweep-int-qd16-r1.json" 2>&1)
+expect_eq ts-bad-log "$?:$err:$(sqlite3 "$tmp/t.db" "SELECT count(*) FROM runs")" \
+	"1:uringbpf-db import: --iops-log $tmp/bad_iops.1.log:2: not a fio IOPS log line (\"MSEC, IOPS, DDIR, BS, OFFSET\", from write_iops_log); nothing of $FIX_DIR/sweep-int-qd16-r1.json was imported:2"
 
 # cgexec: the command's exit status, 128+N for signal N, 127 not found.
 "$CLI" cgexec --cpu-json "$tmp/c7.json" -- sh -c 'exit 7' 2>"$tmp/c7.err"

@@ -48,8 +48,9 @@ if grep -q 'ring .*flags .*IOPOLL' "$out/log/iopoll-qd4-r1.log" 2>/dev/null &&
 else
 	not_ok "sweep-lab-iopoll: $(head -n 3 "$out/log/iopoll-qd4-r1.log" 2>/dev/null)"
 fi
-# The CPU of each run, measured in the guest by uringbpf cgexec (cgroup2).
-expect_eq "sweep-lab-cpu" "$(sqlite3 "$db" "select group_concat(distinct cpu_source) || ':' || count(cpu_cores) from run_points where cpu_cores > 0")" "cgroup2:4"
+# The CPU of each run, measured in the guest by uringbpf cgexec (cgroup2) ...
+# ... and fio's IOPS log of each run (the time series).
+expect_eq "sweep-lab-cpu" "$(sqlite3 "$db" "select group_concat(distinct cpu_source) || ':' || count(cpu_cores) from run_points where cpu_cores > 0")|$(sqlite3 "$db" "select count(*) from run_steadiness where samples > 0")" "cgroup2:4|4"
 # The engine's report came back from the guest: the run's ring tag is its ring.
 got=$(sqlite3 "$db" "select count(*) from tags t join runs r on r.id = t.run_id where r.config = 'iopoll'
 	and t.key = 'ring' and '|' || substr(t.value, instr(t.value, 'flags ') + 6) || '|' like '%|IOPOLL|%'" 2>&1)

@@ -46,7 +46,7 @@ static const char usage_text[] =
 	"  claim-sweep [--host NAME] NAME   create/migrate the database and take the sweep\n"
 	"                              name, before any run; exit 3 if a sweep has it\n"
 	"  run-summary FILE.json...    per run imported from FILE: id, kIOPS, p99 us, jobs,\n"
-	"                              failed jobs (tab separated)\n"
+	"                              failed jobs, CPU cores or - (tab separated)\n"
 	"  profile-sections FILE.fio   job section names; a name given twice is refused\n"
 	"  engine-report FILE          the engine's report=FILE, a line per job: job, outcome,\n"
 	"                              code, verdict (ok|skip|fail), ring, message (tab separated)\n";

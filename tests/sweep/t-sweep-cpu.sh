@@ -31,7 +31,7 @@ else
 	cg2=
 fi
 if [ -z "$cg2" ]; then
-	skip "cpu-sweep: $cg2_why (the CPU can't be measured; the 19 checks that need it are not run)"
+	skip "cpu-sweep: $cg2_why (the CPU can't be measured; the 20 checks that need it are not run)"
 else
 	# fio at nice -15, in a session of its own (with CONFIG_SCHED_AUTOGROUP a
 	# session is a scheduling group: nice counts only inside it, so the group
@@ -84,6 +84,12 @@ else
 	expect_eq cpu-table-cells "$("$UB_DB" --db "$db" table --metric kiops_per_core | sed -n 's/^| sqpoll | \(.*\) |$/\1/p')" \
 		"$(q "SELECT group_concat(printf(CASE WHEN kiops_per_core < 10 THEN '%#.3g' ELSE '%.1f' END, kiops_per_core) || CASE WHEN iops_cv > 0.1 THEN '~' ELSE '' END, ' | ') FROM (SELECT kiops_per_core, iops_cv FROM run_points WHERE config = 'sqpoll' ORDER BY iodepth)")"
 	expect_eq cpu-groups-removed "$(ls -d "$cg2"/uringbpf-* 2>/dev/null)" ""
+	# The progress line says the run's cores, as the database has them.
+	want=$(q "SELECT printf('%.2f cores   ', cpu_cores) FROM run_points WHERE config = 'sqpoll' AND iodepth = 8")
+	case $(grep '] sqpoll  *qd=8 ' "$tmp/sweep.log") in
+	*" us   $want"*elapsed*) ok "cpu-progress-line: $want" ;;
+	*) not_ok "cpu-progress-line: want '$want' in '$(grep '] sqpoll  *qd=8 ' "$tmp/sweep.log")'" ;;
+	esac
 	# plot/plot: kIOPS per core drawn beside kIOPS, from the database's figures.
 	"$PLOT" --db "$db" --sweep cpu --out "$tmp/plot" >"$tmp/plot.log" 2>&1
 	expect_eq cpu-plot "$?:$(is_png "$tmp/plot/kiops-cpu.png" && is_svg "$tmp/plot/kiops-cpu.svg" && is_png "$tmp/plot/kiops-per-core.png" && is_svg "$tmp/plot/kiops-per-core.svg" && echo drawn)" "0:drawn"

@@ -219,11 +219,11 @@ static int check_metrics(const struct cmd *c, const char *val)
 		if (!len)
 			return usage_err(c->name, "--metric %s: a metric name is empty: give M or "
 					 "M1,M2 without empty items", val);
-		/* Longer than any metric name: unknown, whatever it says. */
+		/* Longer than m: no metric (the longest percentile name has 40 characters). */
 		snprintf(m, sizeof(m), "%.*s", (int)len, p);
-		if (len < sizeof(m) && !strncmp(m, "clat_p", 6) && !ub_report_metric_valid(m))
-			return usage_err(c->name, "--metric %s: a percentile is clat_pP_us with P above 0 "
-					 "and at most 100, e.g. clat_p99.999_us", m);
+		if (!strncmp(m, "clat_p", 6) && (len >= sizeof(m) || !ub_report_metric_valid(m)))
+			return usage_err(c->name, "--metric %.*s: a percentile is clat_pP_us with P above "
+					 "0 and at most 100, e.g. clat_p99.999_us", (int)len, p);
 		if (len >= sizeof(m) || !ub_report_metric_valid(m))
 			return usage_err(c->name, "--metric %.*s is not known: use kiops, clat_p50_us, "
 					 "clat_p99_us, clat_p999_us, clat_p9999_us, clat_mean_us, bw_mib, "

@@ -23,7 +23,9 @@ static const char compare_usage[] =
 	"  the mean of each side's repeats, B/A, the change, its noise band and a verdict\n"
 	"  --db PATH      the results database [$URINGBPF_DB, else " UB_DEFAULT_DB "]\n"
 	"  --metric M     kiops (default), clat_p50_us, clat_p99_us, clat_p999_us,\n"
-	"                 clat_p9999_us, clat_mean_us or bw_mib (latency: lower is better)\n"
+	"                 clat_p9999_us, clat_mean_us, bw_mib, cpu_cores, kiops_per_core,\n"
+	"                 fio_cpu_cores or iops_cv (latency, CPU cores and iops_cv: lower\n"
+	"                 is better)\n"
 	"  --max-regress-pct X   the gate: exit 1 when a point is worse by more than X %\n"
 	"                 and by more than its noise (REGRESSION)\n"
 	"  --format F     md (default, a Markdown table), tsv or json\n"
@@ -111,7 +113,8 @@ static int parse(const char *prog, int argc, char **argv, struct ub_compare_opts
 			if (!ub_metric_valid(optarg))
 				return usage_err(prog, "--metric %s is not known: use kiops, clat_p50_us, "
 						 "clat_p99_us, clat_p999_us, clat_p9999_us, "
-						 "clat_mean_us or bw_mib", optarg);
+						 "clat_mean_us, bw_mib, cpu_cores, kiops_per_core, "
+						 "fio_cpu_cores or iops_cv", optarg);
 			o->metric = optarg;
 			break;
 		case O_MAX_REGRESS:

@@ -43,7 +43,11 @@ else
 	printf '#!/bin/sh\nexec setsid -w sh -c '\''echo -15 >/proc/self/autogroup 2>/dev/null; exec nice -n -15 "$0" --thread "$@"'\'' %q "$@"\n' \
 		"$(sweep_fio)" >"$tmp/fio-nice"
 	chmod +x "$tmp/fio-nice"
-	env "UB_FIO=$tmp/fio-nice" "UB_DB=$UB_DB" "$SWEEP" --engine "external:$UB_ENGINE" \
+	# The sweep's groups under a parent of this test's own: other sweeps on a
+	# shared machine make and remove uringbpf-* groups beside them meanwhile.
+	cgp=$cg2/ub-test-cpu.$$
+	mkdir "$cgp" && ub_at_exit "rmdir '$cgp'"
+	env "UB_FIO=$tmp/fio-nice" "UB_DB=$UB_DB" "UB_CGROUP2_ROOT=$cgp" "$SWEEP" --engine "external:$UB_ENGINE" \
 		--target "$tmp/target" --size 64m --configs interrupt,sqpoll --iodepths 1,8 --runtime 3 \
 		--db "$db" --sweep-name cpu --out "$tmp/out" >"$tmp/sweep.log" 2>&1
 	rc=$?
@@ -83,7 +87,7 @@ else
 	# (~: the run's IOPS was unsteady, see below.)
 	expect_eq cpu-table-cells "$("$UB_DB" --db "$db" table --metric kiops_per_core | sed -n 's/^| sqpoll | \(.*\) |$/\1/p')" \
 		"$(q "SELECT group_concat(printf(CASE WHEN kiops_per_core < 10 THEN '%#.3g' ELSE '%.1f' END, kiops_per_core) || CASE WHEN iops_cv > 0.1 THEN '~' ELSE '' END, ' | ') FROM (SELECT kiops_per_core, iops_cv FROM run_points WHERE config = 'sqpoll' ORDER BY iodepth)")"
-	expect_eq cpu-groups-removed "$(ls -d "$cg2"/uringbpf-* 2>/dev/null)" ""
+	expect_eq cpu-groups-removed "$(ls -d "$cgp"/uringbpf-* 2>/dev/null)" ""
 	# The progress line says the run's cores, as the database has them.
 	want=$(q "SELECT printf('%.2f cores   ', cpu_cores) FROM run_points WHERE config = 'sqpoll' AND iodepth = 8")
 	case $(grep '] sqpoll  *qd=8 ' "$tmp/sweep.log") in

@@ -4,11 +4,15 @@
 UB_CLI := $(B)/uringbpf
 ALL_TARGETS += $(UB_CLI)
 
-$(B)/cli/uringbpf.o: cli/uringbpf.c results-db/db.h config-host.mak
+$(B)/cli/uringbpf.o: cli/uringbpf.c cli/cgexec.h results-db/db.h config-host.mak
 	@mkdir -p $(dir $@)
 	$(CC) $(UB_CFLAGS) $(SQLITE_CFLAGS) -DUB_FIO_PREFIX='"$(FIO_PREFIX)"' -c -o $@ $<
 
-$(UB_CLI): $(B)/cli/uringbpf.o $(B)/results-db/libresults.a
+$(B)/cli/cgexec.o: cli/cgexec.c cli/cgexec.h config-host.mak
+	@mkdir -p $(dir $@)
+	$(CC) $(UB_CFLAGS) -c -o $@ $<
+
+$(UB_CLI): $(B)/cli/uringbpf.o $(B)/cli/cgexec.o $(B)/results-db/libresults.a
 	$(CC) -o $@ $^ $(LDFLAGS) $(SQLITE_LIBS) $(LIBNVME_LIBS) -lm
 
 install-tools:: $(UB_CLI)

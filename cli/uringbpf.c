@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cgexec.h"
 #include "results-db/db.h"
 
 #define PROG "uringbpf"
@@ -34,18 +35,20 @@ struct cmd {
 
 static int cmd_db_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_compare_fn(const struct cmd *c, int argc, char **argv);
+static int cmd_cgexec_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_script(const struct cmd *c, int argc, char **argv);
 static int cmd_help(const struct cmd *c, int argc, char **argv);
 
 static const struct cmd cmds[] = {
-	{ "sweep", cmd_script, "scripts/sweep", "run a fio profile over modes x iodepths, import into SQLite" },
-	{ "db",    cmd_db_fn,  NULL,            "query and fill the results database (also: uringbpf-db)" },
-	{ "plot",  cmd_script, "plot/plot",     "draw a sweep from the database (PNG + SVG) and its table" },
-	{ "compare", cmd_compare_fn, NULL,      "sweep B against baseline A per point; exit 1 on a regression" },
-	{ "demo",  cmd_script, "scripts/demo",  "the seed-table sweep on a default target, graph and table" },
-	{ "lab",   cmd_script, "scripts/lab",   "the QEMU kernel lab (Linux 7.3, emulated NVMe)" },
-	{ "bench", cmd_script, "scripts/bench", "our engine against fio io_uring, libaio and t/io_uring" },
-	{ "help",  cmd_help,   NULL,            "this list, or one command's help: uringbpf help CMD" },
+	{ "sweep",   cmd_script,     "scripts/sweep", "run a fio profile over modes x iodepths, import into SQLite" },
+	{ "db",      cmd_db_fn,      NULL,            "query and fill the results database (also: uringbpf-db)" },
+	{ "plot",    cmd_script,     "plot/plot",     "draw a sweep from the database (PNG + SVG) and its table" },
+	{ "compare", cmd_compare_fn, NULL,            "sweep B against baseline A per point; exit 1 on a regression" },
+	{ "demo",    cmd_script,     "scripts/demo",  "the seed-table sweep on a default target, graph and table" },
+	{ "lab",     cmd_script,     "scripts/lab",   "the QEMU kernel lab (Linux 7.3, emulated NVMe)" },
+	{ "bench",   cmd_script,     "scripts/bench", "our engine against fio io_uring, libaio and t/io_uring" },
+	{ "cgexec",  cmd_cgexec_fn,  NULL,            "run a command in a cgroup of its own, write its CPU time (JSON)" },
+	{ "help",    cmd_help,       NULL,            "this list, or one command's help: uringbpf help CMD" },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
@@ -89,6 +92,12 @@ static int cmd_db_fn(const struct cmd *c, int argc, char **argv)
 static int cmd_compare_fn(const struct cmd *c, int argc, char **argv)
 {
 	return ub_compare_main(PROG " compare", NULL, argc, argv);
+}
+
+/* cli/cgexec.c: the command's status, or 125/126/127 as env(1). */
+static int cmd_cgexec_fn(const struct cmd *c, int argc, char **argv)
+{
+	return cmd_cgexec(argc, argv);
 }
 
 /* ---------------------------------------------------------------- paths */

@@ -1,11 +1,13 @@
 # kIOPS vs iodepth, one line per configuration, error bars = stddev of repeats.
 # Set: fmt out datafile head sub xtics_str (e.g. "(1,8,16,32)") xmin xmax,
-#      n (number of configs), labels[n], styles[n] (colour index per config).
+#      n (number of configs), labels[n], styles[n] (colour index per config);
+#      optional ylab (another metric of the same shape: kIOPS per core).
 load dir.'/common.gp'
 set title ub_title(head, sub) textcolor rgb '#111111'
 set bmargin ub_bmargin
 set xlabel 'iodepth (log scale)'
-set ylabel 'kIOPS (mean of repeats; bars: ±1 stddev)'
+if (!exists("ylab")) ylab = 'kIOPS (mean of repeats; bars: ±1 stddev)'
+set ylabel ylab
 set logscale x 2
 eval 'set xtics '.xtics_str
 set xrange [xmin/1.25:xmax*1.25]

@@ -21,17 +21,23 @@ static const char usage_text[] =
 	"  database: --db PATH, else $URINGBPF_DB, else " DEFAULT_DB "\n"
 	"commands:\n"
 	"  import [--sweep NAME] [--config LABEL] [--repeat N] [--host NAME] [--kernel STR]\n"
-	"         [--device PATH] [--tag KEY=VALUE]... [--engine-report FILE] FILE.json...\n"
+	"         [--device PATH] [--tag KEY=VALUE]... [--engine-report FILE] [--cpu-json FILE]\n"
+	"         [--iops-log FILE]... FILE.json...\n"
 	"      import fio --output-format=json or json+ files (one run per file, one per host\n"
 	"      for fio --client output); the same file twice is imported once;\n"
 	"      --engine-report: the engine's report=FILE of that run, kept with it (one FILE.json)\n"
-	"  table  [--sweep NAME] [--rw RW] [--bs BS] [--metric M | --percentile P]\n"
-	"      Markdown table: a row per config, a column per iodepth, over the repeats\n"
+	"      --cpu-json: uringbpf cgexec --cpu-json FILE of that run: the CPU it used (one FILE.json)\n"
+	"      --iops-log: fio's write_iops_log files of that run (PREFIX_iops.N.log; one FILE.json)\n"
+	"  table  [--sweep NAME] [--rw RW] [--bs BS] [--metric M[,M...] | --percentile P]\n"
+	"      Markdown table: a row per config, a column per iodepth, over the repeats;\n"
+	"      --metric M1,M2: the metrics side by side, one block of iodepth columns each\n"
 	"      M: kiops (default), clat_p50_us, clat_p99_us, clat_p999_us, clat_p9999_us,\n"
-	"         clat_mean_us, bw_mib, or clat_pP_us: any percentile (e.g. clat_p99.999_us,\n"
-	"         the same as --percentile 99.999); a percentile is read from the json+\n"
-	"         histograms of all repeats merged (a cell marked \u2020 is the mean of the\n"
-	"         runs' own, for runs without histograms)\n"
+	"         clat_mean_us, bw_mib, cpu_cores, kiops_per_core, fio_cpu_cores, iops_cv,\n"
+	"         or clat_pP_us: any percentile (e.g. clat_p99.999_us, the same as\n"
+	"         --percentile 99.999); a percentile is read from the json+ histograms of\n"
+	"         all repeats merged (a cell marked \u2020 is the mean of the runs' own, for\n"
+	"         runs without histograms); a cell of another metric whose IOPS varied\n"
+	"         over the run (iops_cv > 0.10) ends in ~\n"
 	"  series [--sweep NAME] [--rw RW] [--bs BS] [--x iodepth|bs|numjobs|rw|OPTION]\n"
 	"         [--metric M | --percentile P]\n"
 	"      gnuplot data: per config \"# config: LABEL\" then \"x mean stddev min max n\";\n"
@@ -53,7 +59,7 @@ static const char usage_text[] =
 	"  claim-sweep [--host NAME] NAME   create/migrate the database and take the sweep\n"
 	"                              name, before any run; exit 3 if a sweep has it\n"
 	"  run-summary FILE.json...    per run imported from FILE: id, kIOPS, p99 us, jobs,\n"
-	"                              failed jobs (tab separated)\n"
+	"                              failed jobs, CPU cores or - (tab separated)\n"
 	"  profile-sections FILE.fio   job section names; a name given twice is refused\n"
 	"  engine-report FILE          the engine's report=FILE, a line per job: job, outcome,\n"
 	"                              code, verdict (ok|skip|fail), ring, message (tab separated)\n";
@@ -82,10 +88,15 @@ struct args {
 	const char *device;
 	struct ub_tag *tags;
 	int ntags;
+	const char **iops_names;	/* --iops-log FILE... */
+	char **iops_bufs;
+	size_t *iops_lens;
+	int n_iops;
 };
 
 enum { O_SWEEP = 256, O_CONFIG, O_REPEAT, O_HOST, O_KERNEL, O_DEVICE, O_TAG, O_RW, O_BS,
-       O_METRIC, O_X, O_VIEW, O_ENGINE_REPORT, O_PERCENTILE, O_IODEPTH };
+       O_METRIC, O_X, O_VIEW, O_ENGINE_REPORT, O_PERCENTILE, O_IODEPTH, O_CPU_JSON,
+       O_IOPS_LOG };
 
 struct cmd {
 	const char *name;
@@ -95,7 +106,7 @@ struct cmd {
 };
 
 static const int import_opts[] = { O_SWEEP, O_CONFIG, O_REPEAT, O_HOST, O_KERNEL, O_DEVICE,
-				   O_TAG, O_ENGINE_REPORT, 0 };
+				   O_TAG, O_ENGINE_REPORT, O_CPU_JSON, O_IOPS_LOG, 0 };
 static const int table_opts[] = { O_SWEEP, O_RW, O_BS, O_METRIC, O_PERCENTILE, 0 };
 static const int series_opts[] = { O_SWEEP, O_RW, O_BS, O_METRIC, O_PERCENTILE, O_X, 0 };
 static const int cdf_opts[] = { O_SWEEP, O_RW, O_BS, O_IODEPTH, 0 };
@@ -137,6 +148,8 @@ static const struct option long_opts[] = {
 	{ "x", required_argument, NULL, O_X },
 	{ "view", required_argument, NULL, O_VIEW },
 	{ "engine-report", required_argument, NULL, O_ENGINE_REPORT },
+	{ "cpu-json", required_argument, NULL, O_CPU_JSON },
+	{ "iops-log", required_argument, NULL, O_IOPS_LOG },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -190,6 +203,40 @@ static int valid_option_name(const char *s)
 	       strlen(s);
 }
 
+/*
+ * --metric M, or for table M1,M2,...: each a run_points column or a
+ * clat_pP_us percentile (ub_report_metric_valid), none empty.
+ */
+static int check_metrics(const struct cmd *c, const char *val)
+{
+	const char *p = val, *comma;
+	char m[64];
+	size_t len;
+
+	do {
+		comma = strchr(p, ',');
+		len = comma ? (size_t)(comma - p) : strlen(p);
+		if (!len)
+			return usage_err(c->name, "--metric %s: a metric name is empty: give M or "
+					 "M1,M2 without empty items", val);
+		/* Longer than m: no metric (the longest percentile name has 40 characters). */
+		snprintf(m, sizeof(m), "%.*s", (int)len, p);
+		if (!strncmp(m, "clat_p", 6) && (len >= sizeof(m) || !ub_report_metric_valid(m)))
+			return usage_err(c->name, "--metric %.*s: a percentile is clat_pP_us with P above "
+					 "0 and at most 100, e.g. clat_p99.999_us", (int)len, p);
+		if (len >= sizeof(m) || !ub_report_metric_valid(m))
+			return usage_err(c->name, "--metric %.*s is not known: use kiops, clat_p50_us, "
+					 "clat_p99_us, clat_p999_us, clat_p9999_us, clat_mean_us, bw_mib, "
+					 "cpu_cores, kiops_per_core, fio_cpu_cores, iops_cv or clat_pP_us "
+					 "(any percentile P, e.g. clat_p99.999_us); table: several, "
+					 "comma-separated", (int)len, p);
+		p = comma + 1;
+	} while (comma);
+	if (strchr(val, ',') && strcmp(c->name, "table"))
+		return usage_err(c->name, "--metric %s: %s draws one metric; give one", val, c->name);
+	return UB_OK;
+}
+
 static int set_opt(struct args *a, const struct cmd *c, int o, char *val)
 {
 	char *end;
@@ -206,6 +253,16 @@ static int set_opt(struct args *a, const struct cmd *c, int o, char *val)
 	case O_RW: a->f.rw = val; break;
 	case O_VIEW: a->view = val; break;
 	case O_ENGINE_REPORT: a->imp.engine_report_name = val; break;
+	case O_CPU_JSON: a->imp.cpu_json_name = val; break;
+	case O_IOPS_LOG: {
+		const char **nn = realloc(a->iops_names, sizeof(*nn) * (a->n_iops + 1));
+
+		if (!nn)
+			return usage_err(c->name, "out of memory");
+		a->iops_names = nn;
+		a->iops_names[a->n_iops++] = val;
+		break;
+	}
 	case O_TAG: return add_tag(a, val);
 	case O_REPEAT:
 		errno = 0;
@@ -223,14 +280,8 @@ static int set_opt(struct args *a, const struct cmd *c, int o, char *val)
 		if (a->metric)
 			return usage_err(c->name, "--metric %s: a metric is chosen already (--metric or "
 					 "--percentile): give one", val);
-		if (!strncmp(val, "clat_p", 6) && !ub_report_metric_valid(val))
-			return usage_err(c->name, "--metric %s: a percentile is clat_pP_us with P above 0 "
-					 "and at most 100, e.g. clat_p99.999_us", val);
-		if (!ub_report_metric_valid(val))
-			return usage_err(c->name, "--metric %s is not known: use kiops, clat_p50_us, "
-					 "clat_p99_us, clat_p999_us, clat_p9999_us, clat_mean_us, "
-					 "bw_mib or clat_pP_us (any percentile P, e.g. clat_p99.999_us)",
-					 val);
+		if (check_metrics(c, val))
+			return UB_EUSAGE;
 		a->metric = val;
 		break;
 	case O_PERCENTILE:
@@ -374,6 +425,39 @@ static int cmd_import(sqlite3 *db, struct args *a, int nfiles, char **files)
 	}
 	a->imp.tags = a->tags;
 	a->imp.ntags = a->ntags;
+	if (a->n_iops) {
+		if (nfiles != 1)
+			return usage_err("import", "--iops-log is one run's IOPS log: import one "
+					 "FILE.json with it, not %d", nfiles);
+		a->iops_bufs = calloc(a->n_iops, sizeof(*a->iops_bufs));
+		a->iops_lens = calloc(a->n_iops, sizeof(*a->iops_lens));
+		if (!a->iops_bufs || !a->iops_lens)
+			return usage_err("import", "out of memory");
+		for (int k = 0; k < a->n_iops; k++) {
+			rc = read_file(a->iops_names[k], &a->iops_bufs[k], &a->iops_lens[k], &e);
+			if (rc) {
+				fprintf(stderr, "%s import: --iops-log %s\n", PROG, e.msg);
+				return rc;
+			}
+		}
+		a->imp.iops_log_names = a->iops_names;	/* freed by cmd_db */
+		a->imp.iops_logs = (const char *const *)a->iops_bufs;
+		a->imp.iops_log_lens = a->iops_lens;
+		a->imp.n_iops_logs = a->n_iops;
+	}
+	if (a->imp.cpu_json_name) {
+		char *cbuf = NULL;
+
+		if (nfiles != 1)
+			return usage_err("import", "--cpu-json is one run's CPU: import one FILE.json "
+					 "with it, not %d", nfiles);
+		rc = read_file(a->imp.cpu_json_name, &cbuf, &a->imp.cpu_json_len, &e);
+		if (rc) {
+			fprintf(stderr, "%s import: --cpu-json %s\n", PROG, e.msg);
+			return rc;
+		}
+		a->imp.cpu_json = cbuf;	/* freed by cmd_db */
+	}
 	if (a->imp.engine_report_name) {
 		char *rbuf = NULL;
 
@@ -554,6 +638,12 @@ int cmd_db(int argc, char **argv)
 	if (rc == UB_OK)
 		rc = run(c, &a, path, argc - i - optind, argv + i + optind);
 	free(a.tags);
+	free((char *)a.imp.cpu_json);
+	for (i = 0; a.iops_bufs && i < a.n_iops; i++)
+		free(a.iops_bufs[i]);
+	free(a.iops_bufs);
+	free(a.iops_lens);
+	free(a.iops_names);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "%s: writing output: %s\n", PROG, strerror(errno));
 		rc = rc ? rc : UB_EDATA;

@@ -97,9 +97,11 @@ struct point {
 	enum verdict v;
 };
 
+/* Latency, the CPU a run used and its IOPS's variation: less is better. */
 static int lower_is_better(const char *metric)
 {
-	return !strncmp(metric, "clat_", 5);
+	return !strncmp(metric, "clat_", 5) || !strcmp(metric, "cpu_cores") ||
+	       !strcmp(metric, "fio_cpu_cores") || !strcmp(metric, "iops_cv");
 }
 
 static void judge(struct point *p, const struct ub_compare_opts *o)

@@ -23,9 +23,10 @@ static const char compare_usage[] =
 	"  each side's value over its repeats, B/A, the change, its noise band and a verdict\n"
 	"  --db PATH      the results database [$URINGBPF_DB, else " UB_DEFAULT_DB "]\n"
 	"  --metric M     kiops (default), clat_p50_us, clat_p99_us, clat_p999_us,\n"
-	"                 clat_p9999_us, clat_mean_us, bw_mib, or clat_pP_us: any percentile\n"
+	"                 clat_p9999_us, clat_mean_us, bw_mib, cpu_cores, kiops_per_core,\n"
+	"                 fio_cpu_cores, iops_cv, or clat_pP_us: any percentile\n"
 	"                 (e.g. clat_p99.999_us, the same as --percentile 99.999);\n"
-	"                 latency: lower is better\n"
+	"                 latency, CPU cores and iops_cv: lower is better\n"
 	"  --max-regress-pct X   the gate: exit 1 when a point is worse by more than X %\n"
 	"                 and by more than its noise (REGRESSION)\n"
 	"  --format F     md (default, a Markdown table), tsv or json\n"
@@ -120,8 +121,9 @@ static int parse_metric(const char *prog, int c, const char *val, struct ub_comp
 				 "most 100, e.g. clat_p99.999_us", val);
 	if (!ub_report_metric_valid(val))
 		return usage_err(prog, "--metric %s is not known: use kiops, clat_p50_us, clat_p99_us, "
-				 "clat_p999_us, clat_p9999_us, clat_mean_us, bw_mib or clat_pP_us (any "
-				 "percentile P, e.g. clat_p99.999_us)", val);
+				 "clat_p999_us, clat_p9999_us, clat_mean_us, bw_mib, cpu_cores, kiops_per_core, "
+				 "fio_cpu_cores, iops_cv or clat_pP_us (any percentile P, e.g. "
+				 "clat_p99.999_us)", val);
 	o->metric = val;
 	return UB_OK;
 }

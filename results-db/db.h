@@ -32,7 +32,7 @@ int ub_fail(struct ub_err *e, int code, const char *fmt, ...)
 int ub_fail_sql(struct ub_err *e, sqlite3 *db, const char *what);
 
 /* db_schema.c */
-#define UB_SCHEMA_VERSION 4
+#define UB_SCHEMA_VERSION 5
 enum ub_open_mode { UB_OPEN_CREATE, UB_OPEN_EXISTING };
 int ubdb_open(const char *path, enum ub_open_mode mode, sqlite3 **out, struct ub_err *e);
 int ubdb_exec(sqlite3 *db, const char *sql, struct ub_err *e);
@@ -87,6 +87,13 @@ struct ub_import_opts {
 	/* --engine-report FILE: the engine's report=FILE of this run (JSON Lines), or NULL */
 	const char *engine_report_name, *engine_report;
 	size_t engine_report_len;
+	/* --cpu-json FILE: "uringbpf cgexec --cpu-json" of this run (the CPU it used), or NULL */
+	const char *cpu_json_name, *cpu_json;
+	size_t cpu_json_len;
+	/* --iops-log FILE...: fio's write_iops_log files of this run (name and bytes each) */
+	const char *const *iops_log_names, *const *iops_logs;
+	const size_t *iops_log_lens;
+	int n_iops_logs;
 };
 /*
  * Import one file's bytes (fio JSON or json+) in one transaction. name is
@@ -102,6 +109,10 @@ int ub_import_buf(sqlite3 *db, const char *name, const char *buf, size_t len,
  * the jobs' merged json+ histograms; NULL figures when neither exists.
  */
 int ub_point_latency(sqlite3 *db, long long run_id, struct ub_err *e);
+
+/* iops_log.c: one write_iops_log file of a run into iops_samples (job from the name). */
+int ub_import_iops_log(sqlite3 *db, long long run_id, const char *name, const char *buf,
+		       size_t len, const char *run_name, struct ub_err *e);
 
 /* report.c */
 struct ub_filter {

@@ -581,6 +581,68 @@ static int insert_engine_report(struct import *im, struct part *p)
 	return UB_OK;
 }
 
+/*
+ * The CPU of the run (run_cpu, schema version 5): --cpu-json, what
+ * "uringbpf cgexec" measured for the fio process; else, for a fio --client
+ * server, fio's own figures of its job threads, the best there is there.
+ */
+static int insert_cpu(struct import *im, struct part *p)
+{
+	static const char cgexec_sql[] =
+		"INSERT INTO run_cpu(run_id, source, usage_usec, user_usec, system_usec, wall_usec,"
+		"  note, report)"
+		" SELECT ?1, CASE json_type(?2, '$.measured') WHEN 'true' THEN 'cgroup2' ELSE 'none' END,"
+		"  json_extract(?2, '$.usage_usec'), json_extract(?2, '$.user_usec'),"
+		"  json_extract(?2, '$.system_usec'), json_extract(?2, '$.wall_usec'),"
+		"  json_extract(?2, '$.reason'), json(?2)"
+		" WHERE json_valid(?2) AND json_type(?2) = 'object'"
+		"  AND json_extract(?2, '$.tool') = 'uringbpf cgexec'"
+		"  AND json_type(?2, '$.wall_usec') = 'integer' AND json_extract(?2, '$.wall_usec') >= 0"
+		"  AND (json_type(?2, '$.measured') = 'false'"
+		"   OR (json_type(?2, '$.measured') = 'true'"
+		"    AND json_type(?2, '$.usage_usec') = 'integer'"
+		"    AND json_type(?2, '$.user_usec') = 'integer'"
+		"    AND json_type(?2, '$.system_usec') = 'integer'"
+		"    AND json_extract(?2, '$.usage_usec') >= 0))";
+	/* fio's usr_cpu/sys_cpu are percent of one CPU over the job's runtime. */
+	static const char client_sql[] =
+		"INSERT INTO run_cpu(run_id, source, usage_usec, user_usec, system_usec, wall_usec, note)"
+		" SELECT ?1, 'fio_job',"
+		"  CAST(round(sum((usr_cpu + sys_cpu) * job_runtime_ms * 10.0)) AS INTEGER),"
+		"  CAST(round(sum(usr_cpu * job_runtime_ms * 10.0)) AS INTEGER),"
+		"  CAST(round(sum(sys_cpu * job_runtime_ms * 10.0)) AS INTEGER),"
+		"  max(job_runtime_ms) * 1000,"
+		"  'fio --client: the server''s fio job threads only (fio usr_cpu + sys_cpu);"
+		" an SQPOLL thread and io-wq workers are not counted'"
+		" FROM jobs WHERE run_id = ?1 AND coalesce(error, 0) = 0"
+		" HAVING max(job_runtime_ms) > 0 AND count(usr_cpu) = count(*)"
+		"  AND count(sys_cpu) = count(*)";
+	const struct ub_import_opts *o = im->o;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!o->cpu_json) {
+		if (!im->doc.client)
+			return UB_OK;
+		rc = prep(im, client_sql, &st);
+		return rc ? rc : run_once(im, st, sqlite3_bind_int64(st, 1, p->run_id));
+	}
+	rc = prep(im, cgexec_sql, &st);
+	if (rc)
+		return rc;
+	rc = sqlite3_bind_int64(st, 1, p->run_id);
+	rc = rc ? rc : sqlite3_bind_text(st, 2, o->cpu_json, (int)o->cpu_json_len, SQLITE_STATIC);
+	rc = run_once(im, st, rc);
+	if (rc)
+		return rc;
+	if (!sqlite3_changes(im->db))
+		return ub_fail(im->e, UB_EDATA, "--cpu-json %s: not the JSON of \"uringbpf cgexec "
+			       "--cpu-json\" (an object with \"tool\": \"uringbpf cgexec\", "
+			       "\"measured\", integer usage_usec/user_usec/system_usec and wall_usec); "
+			       "nothing of %s was imported", o->cpu_json_name, im->name);
+	return UB_OK;
+}
+
 static const char *tag_build_id(const struct ub_import_opts *o)
 {
 	static const char *const keys[] = { "engine_build", "git_rev", "build_id" };
@@ -615,6 +677,13 @@ static int import_locked(struct import *im, FILE *out, int *already)
 			return ub_fail(im->e, UB_EUSAGE, "%s is fio --client output: the engine "
 				       "reports are on the servers, one each; drop --engine-report",
 				       im->name);
+		if (im->o->n_iops_logs)
+			return ub_fail(im->e, UB_EUSAGE, "%s is fio --client output: its IOPS logs "
+				       "are per server; drop --iops-log", im->name);
+		if (im->o->cpu_json)
+			return ub_fail(im->e, UB_EUSAGE, "%s is fio --client output: the servers' "
+				       "CPU is not measured here (fio's own job figures are stored); "
+				       "drop --cpu-json", im->name);
 	} else {
 		im->parts = calloc(1, sizeof(*im->parts));
 		if (!im->parts)
@@ -639,6 +708,11 @@ static int import_locked(struct import *im, FILE *out, int *already)
 		rc = rc ? rc : engine_build_from_jobs(im, p);
 		rc = rc ? rc : insert_tags(im, p);
 		rc = rc ? rc : insert_engine_report(im, p);
+		rc = rc ? rc : insert_cpu(im, p);
+		for (int k = 0; rc == UB_OK && k < im->o->n_iops_logs; k++)
+			rc = ub_import_iops_log(im->db, p->run_id, im->o->iops_log_names[k],
+						im->o->iops_logs[k], im->o->iops_log_lens[k], im->name,
+						im->e);
 		rc = rc ? rc : note_failed(im, p);
 		if (rc == UB_OK && ub_point_latency(im->db, p->run_id, im->e))
 			rc = ub_fail(im->e, UB_EDATA, "%s: %s", im->name, im->e->msg);

@@ -303,8 +303,112 @@ static const char schema_v4[] =
 	" report TEXT NOT NULL,"
 	" PRIMARY KEY(run_id, line));";
 
+/*
+ * Version 5 (issue 14): the CPU a run used. run_cpu keeps, per run, what
+ * "uringbpf cgexec --cpu-json" measured for the fio process (import
+ * --cpu-json FILE): cpu.stat of a cgroup v2 group holding every thread of
+ * the run (fio's jobs, an SQPOLL ring's iou-sqp thread, iou-wrk workers),
+ * its wall time, and the JSON itself. source says what it counts:
+ * 'cgroup2' every thread; 'fio_job' fio's own usr_cpu+sys_cpu of the job
+ * threads (fio --client servers, where no cgroup is ours: SQ threads and
+ * workers are not counted; note says so); 'none' not measured (note: why).
+ * A run without a row (older runs, the lab) has no CPU figures (NULL).
+ *
+ * Also fio's IOPS log of a run (iops_samples, import --iops-log) and each
+ * run's steadiness (run_steadiness: the IOPS coefficient of variation).
+ *
+ * run_points gains cpu_cores (CPU-seconds per second of the fio process's
+ * wall time), kiops_per_core (kIOPS / cpu_cores) and fio_cpu_cores (fio's
+ * own (usr_cpu + sys_cpu) / 100 of the point's jobs, for comparison) and
+ * iops_cv. A run's CPU (and CV) is one figure for the whole process: it
+ * goes to the run's point only when the run has one point (a sweep run
+ * does), never split.
+ */
+/* The run of m.run_id has one point: a figure of the whole run is that point's. */
+#define ONE_POINT_RUN \
+	"(SELECT count(*) FROM (SELECT 1 FROM jobs o WHERE o.run_id = m.run_id" \
+	" GROUP BY o.config, o.rw, o.bs_bytes, o.iodepth, o.numjobs)) = 1"
+
+static const char schema_v5[] =
+	"DROP VIEW latency_by_iodepth;"
+	"DROP VIEW kiops_by_iodepth;"
+	"DROP VIEW run_points;"
+	"CREATE TABLE run_cpu("
+	" run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,"
+	" source TEXT NOT NULL,"
+	" usage_usec INTEGER, user_usec INTEGER, system_usec INTEGER, wall_usec INTEGER,"
+	" note TEXT,"
+	" report TEXT);"
+	/*
+	 * IOPS over time: fio's write_iops_log with log_avg_msec (import
+	 * --iops-log FILE): per job (the log's number) and direction, the mean
+	 * IOPS of each window ending at t_ms. run_steadiness: per run, the
+	 * samples and the IOPS coefficient of variation (sample stddev / mean
+	 * of a job's samples, directions added; the run's is its worst job's).
+	 */
+	"CREATE TABLE iops_samples("
+	" run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	" job INTEGER NOT NULL, t_ms INTEGER NOT NULL, ddir INTEGER NOT NULL,"
+	" iops REAL NOT NULL,"
+	" PRIMARY KEY(run_id, job, t_ms, ddir)) WITHOUT ROWID;"
+	"CREATE VIEW run_steadiness AS"
+	" WITH t AS (SELECT run_id, job, t_ms, sum(iops) AS v FROM iops_samples"
+	"   GROUP BY run_id, job, t_ms),"
+	"  j AS (SELECT run_id, job, count(*) AS n, avg(v) AS m,"
+	"   CASE WHEN count(*) > 1 AND avg(v) > 0 THEN"
+	"    sqrt(max(sum(v * v) - count(*) * avg(v) * avg(v), 0) / (count(*) - 1)) / avg(v) END AS cv"
+	"   FROM t GROUP BY run_id, job)"
+	" SELECT run_id, sum(n) AS samples, max(cv) AS iops_cv FROM j GROUP BY run_id;"
+	"CREATE VIEW run_points AS"
+	" SELECT m.run_id, m.sweep, m.config, m.rw, min(m.bs) AS bs, m.bs_bytes, m.iodepth,"
+	"  m.numjobs, count(*) AS jobs, min(m.job_id) AS first_job,"
+	"  sum(m.kiops) AS kiops, sum(m.bw_mib) AS bw_mib,"
+	"  l.ddir AS lat_ddir, l.source AS lat_source, l.clat_mean_us, l.clat_p50_us,"
+	"  l.clat_p99_us, l.clat_p999_us, l.clat_p9999_us,"
+	"  c.source AS cpu_source,"
+	"  CASE WHEN c.wall_usec > 0 THEN c.usage_usec * 1.0 / c.wall_usec END AS cpu_cores,"
+	"  CASE WHEN c.usage_usec > 0 AND c.wall_usec > 0"
+	"   THEN sum(m.kiops) * c.wall_usec / c.usage_usec END AS kiops_per_core,"
+	"  sum(j.usr_cpu + j.sys_cpu) / 100.0 AS fio_cpu_cores,"
+	"  sd.iops_cv"
+	" FROM job_metrics m JOIN jobs j ON j.id = m.job_id"
+	" LEFT JOIN point_latency l ON l.run_id = m.run_id"
+	"  AND l.config IS m.config AND l.rw IS m.rw AND l.bs_bytes IS m.bs_bytes"
+	"  AND l.iodepth IS m.iodepth AND l.numjobs IS m.numjobs"
+	" LEFT JOIN run_cpu c ON c.run_id = m.run_id AND " ONE_POINT_RUN
+	" LEFT JOIN run_steadiness sd ON sd.run_id = m.run_id AND " ONE_POINT_RUN
+	" GROUP BY m.run_id, m.config, m.rw, m.bs_bytes, m.iodepth, m.numjobs;"
+	/* Unchanged from version 3: they read run_points. */
+	"CREATE VIEW kiops_by_iodepth AS"
+	" WITH p AS (SELECT *, avg(kiops) OVER"
+	"  (PARTITION BY sweep, config, rw, bs_bytes, iodepth) AS m FROM run_points)"
+	" SELECT sweep, config, rw, min(bs) AS bs, iodepth, count(*) AS n,"
+	"  avg(kiops) AS kiops_mean,"
+	"  CASE WHEN count(*) > 1 THEN sqrt(sum((kiops - m) * (kiops - m)) / (count(*) - 1))"
+	"   ELSE 0.0 END AS kiops_stddev,"
+	"  min(kiops) AS kiops_min, max(kiops) AS kiops_max"
+	" FROM p GROUP BY sweep, config, rw, bs_bytes, iodepth;"
+	"CREATE VIEW latency_by_iodepth AS"
+	" SELECT sweep, config, rw, min(bs) AS bs, iodepth, count(*) AS n,"
+	"  avg(clat_mean_us) AS clat_mean_us, avg(clat_p50_us) AS clat_p50_us,"
+	"  avg(clat_p99_us) AS clat_p99_us, avg(clat_p999_us) AS clat_p999_us,"
+	"  avg(clat_p9999_us) AS clat_p9999_us, max(clat_p99_us) AS clat_p99_us_max"
+	" FROM run_points GROUP BY sweep, config, rw, bs_bytes, iodepth;"
+	/* Means over the repeats that have a CPU figure (n of them). */
+	"CREATE VIEW cpu_by_iodepth AS"
+	" SELECT sweep, config, iodepth, avg(cpu_cores) AS cpu_cores,"
+	"  avg(kiops_per_core) AS kiops_per_core, avg(fio_cpu_cores) AS fio_cpu_cores,"
+	"  rw, min(bs) AS bs, count(cpu_cores) AS n, group_concat(DISTINCT cpu_source) AS cpu_source"
+	" FROM run_points GROUP BY sweep, config, rw, bs_bytes, iodepth;"
+	/* A point is as steady as its least steady repeat. */
+	"CREATE VIEW steadiness_by_iodepth AS"
+	" SELECT sweep, config, rw, min(bs) AS bs, iodepth, count(iops_cv) AS n,"
+	"  max(iops_cv) AS iops_cv_max, avg(iops_cv) AS iops_cv_mean"
+	" FROM run_points GROUP BY sweep, config, rw, bs_bytes, iodepth;";
+
 static const struct migration migrations[UB_SCHEMA_VERSION] = {
 	{ schema_v1, NULL }, { schema_v2, NULL }, { schema_v3, fill_v3 }, { schema_v4, NULL },
+	{ schema_v5, NULL },
 };
 
 int ubdb_exec(sqlite3 *db, const char *sql, struct ub_err *e)

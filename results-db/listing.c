@@ -117,8 +117,9 @@ int ub_cmd_runs(sqlite3 *db, FILE *out, struct ub_err *e)
 /*
  * run-summary: what a sweep prints after each run, from the database (the
  * one place these figures are computed): per run made from the file's
- * bytes, "RUN_ID KIOPS P99_US JOBS FAILED" tab separated. KIOPS adds the
- * run's points; P99_US is the highest point p99 ("-" when none has one).
+ * bytes, "RUN_ID KIOPS P99_US JOBS FAILED CORES" tab separated. KIOPS adds
+ * the run's points; P99_US is the highest point p99 ("-" when none has one);
+ * CORES the run's cpu_cores (every thread of the run; "-" when not measured).
  */
 int ub_cmd_run_summary(sqlite3 *db, const char *name, const char *hash, FILE *out,
 		       struct ub_err *e)
@@ -129,7 +130,9 @@ int ub_cmd_run_summary(sqlite3 *db, const char *name, const char *hash, FILE *ou
 		" coalesce(printf('%.1f', (SELECT max(p.clat_p99_us) FROM run_points p"
 		"   WHERE p.run_id = r.id)), '-'),"
 		" (SELECT count(*) FROM jobs j WHERE j.run_id = r.id),"
-		" (SELECT count(*) FROM failed_jobs f WHERE f.run_id = r.id)"
+		" (SELECT count(*) FROM failed_jobs f WHERE f.run_id = r.id),"
+		" coalesce(printf('%.2f', (SELECT max(p.cpu_cores) FROM run_points p"
+		"   WHERE p.run_id = r.id)), '-')"
 		" FROM runs r WHERE r.content_hash = ?1 ORDER BY r.part";
 	sqlite3_stmt *st;
 	int rc, n = 0;
@@ -138,9 +141,10 @@ int ub_cmd_run_summary(sqlite3 *db, const char *name, const char *hash, FILE *ou
 		return ub_fail_sql(e, db, "reading runs");
 	rc = sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		fprintf(out, "%lld\t%s\t%s\t%d\t%d\n", (long long)sqlite3_column_int64(st, 0),
+		fprintf(out, "%lld\t%s\t%s\t%d\t%d\t%s\n", (long long)sqlite3_column_int64(st, 0),
 			(const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
-			sqlite3_column_int(st, 3), sqlite3_column_int(st, 4));
+			sqlite3_column_int(st, 3), sqlite3_column_int(st, 4),
+			(const char *)sqlite3_column_text(st, 5));
 		n++;
 		rc = SQLITE_OK;
 	}

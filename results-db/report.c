@@ -13,17 +13,23 @@
 /* Column names of run_points: the only metric text that reaches SQL. */
 static const char *const metrics[] = {
 	"kiops", "clat_p50_us", "clat_p99_us", "clat_p999_us", "clat_p9999_us", "clat_mean_us",
-	"bw_mib",
+	"bw_mib", "cpu_cores", "kiops_per_core", "fio_cpu_cores", "iops_cv",
 };
 
-int ub_metric_valid(const char *metric)
+static int metric_known(const char *m, size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++)
-		if (!strcmp(metric, metrics[i]))
+		if (strlen(metrics[i]) == len && !strncmp(m, metrics[i], len))
 			return 1;
 	return 0;
+}
+
+/* One run_points column (compare and the views know only these). */
+int ub_metric_valid(const char *metric)
+{
+	return metric_known(metric, strlen(metric));
 }
 
 int ub_report_metric_valid(const char *metric)
@@ -232,6 +238,10 @@ static int failed_cells(sqlite3 *db, const struct ub_filter *f, const struct col
 	return rc == SQLITE_DONE ? UB_OK : ub_fail_sql(e, db, "reading failed jobs");
 }
 
+/* A point whose IOPS varied more than this over a run (iops_cv) is unsteady. */
+#define UNSTEADY_CV 0.10
+
+/* has[k]: 1 a value, 2 a value of an unsteady point (a repeat's iops_cv > UNSTEADY_CV). */
 static int table_cells(sqlite3 *db, const struct ub_filter *f, const char *metric,
 		       const struct col *cfg, const struct col *qd, double *cell, char *has,
 		       struct ub_err *e)
@@ -240,8 +250,9 @@ static int table_cells(sqlite3 *db, const struct ub_filter *f, const char *metri
 	sqlite3_stmt *st;
 	int rc;
 
-	snprintf(sql, sizeof(sql), "SELECT config, iodepth, avg(%s) FROM run_points WHERE" FILTER_SQL
-		 " AND %s IS NOT NULL GROUP BY config, iodepth", metric, metric);
+	snprintf(sql, sizeof(sql), "SELECT config, iodepth, avg(%s), coalesce(max(iops_cv) > %g, 0)"
+		 " FROM run_points WHERE" FILTER_SQL " AND %s IS NOT NULL GROUP BY config, iodepth",
+		 metric, UNSTEADY_CV, metric);
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return ub_fail_sql(e, db, "reading results");
 	rc = ub_bind_filter(st, f);
@@ -251,7 +262,7 @@ static int table_cells(sqlite3 *db, const struct ub_filter *f, const char *metri
 
 		if (k >= 0) {
 			cell[k] = sqlite3_column_double(st, 2);
-			has[k] = 1;
+			has[k] = 1 + sqlite3_column_int(st, 3);
 		}
 		rc = SQLITE_OK;
 	}
@@ -288,72 +299,128 @@ static int table_cells_pct(sqlite3 *db, const struct ub_filter *f, const char *m
 	return rc == SQLITE_DONE ? UB_OK : ub_fail_sql(e, db, "reading latency histograms");
 }
 
+/*
+ * The metric names of a comma-separated list, each a run_points column or a
+ * clat_pP_us percentile (ub_report_metric_valid): only those reach SQL.
+ */
+static int split_metrics(const char *list, struct col *m, struct ub_err *e)
+{
+	const char *p = list, *comma;
+	char name[64];
+	size_t len;
+
+	do {
+		comma = strchr(p, ',');
+		len = comma ? (size_t)(comma - p) : strlen(p);
+		snprintf(name, sizeof(name), "%.*s", (int)(len < sizeof(name) ? len : 0), p);
+		if (len >= sizeof(name) || !ub_report_metric_valid(name))
+			return ub_fail(e, UB_EUSAGE, "--metric %.*s is not known", (int)len, p);
+		if (col_add(m, name, 0))
+			return ub_fail(e, UB_EDATA, "out of memory");
+		p = comma + 1;
+	} while (comma);
+	return UB_OK;
+}
+
+/*
+ * has: 0 no value, 1 a value, 2 a value of an unsteady point (~);
+ * from_runs: a percentile not merged from histograms (†; "-†" without a value).
+ */
+static void print_cell(FILE *out, int has, int from_runs, double v, const char *why)
+{
+	const char *mark = from_runs ? "†" : has == 2 ? "~" : "";
+
+	/* Three significant digits below 10: a 64-read chain does 0.1-0.5 kIOPS. */
+	if (has && fabs(v) < 10)
+		fprintf(out, " %#.3g%s |", v, mark);
+	else if (has)
+		fprintf(out, " %.1f%s |", v, mark);
+	else if (from_runs)
+		fprintf(out, " -† |");
+	else if (why)
+		fprintf(out, " failed: %s |", why);
+	else
+		fprintf(out, " - |");
+}
+
+/*
+ * A row per config, a column per iodepth; several metrics (kiops,kiops_per_core)
+ * side by side, one block of iodepth columns each, the block's first
+ * header cell naming its metric. Latency percentiles and clat_mean_us are
+ * merged over the repeats (table_cells_pct, † marks), the rest averaged
+ * over them (table_cells, ~ marks).
+ */
 int ub_cmd_table(sqlite3 *db, const struct ub_filter *f, const char *metric, FILE *out,
 		 struct ub_err *e)
 {
-	struct col cfg = { 0 }, qd = { 0 };
+	struct col cfg = { 0 }, qd = { 0 }, mets = { 0 };
 	double *cell = NULL;
 	char *has = NULL, **why = NULL, *from_runs = NULL;
-	int i, j, rc, marked = 0, none = 0;
+	int i, j, k, n, rc, marked = 0, none = 0;
 
-	rc = ub_check_selection(db, f, NULL, e);
+	rc = split_metrics(metric, &mets, e);
+	rc = rc ? rc : ub_check_selection(db, f, NULL, e);
 	rc = rc ? rc : load_col(db, f, "SELECT config FROM " POINTS_AND_FAILED_SQL " WHERE"
 				FILTER_SQL " GROUP BY config ORDER BY min(o)", &cfg, e);
 	rc = rc ? rc : load_col(db, f, "SELECT DISTINCT iodepth FROM " POINTS_AND_FAILED_SQL
 				" WHERE" FILTER_SQL " ORDER BY iodepth", &qd, e);
 	if (rc)
 		goto out;
-	cell = calloc((size_t)cfg.n * qd.n + 1, sizeof(*cell));
-	has = calloc((size_t)cfg.n * qd.n + 1, 1);
-	why = calloc((size_t)cfg.n * qd.n + 1, sizeof(*why));
-	from_runs = calloc((size_t)cfg.n * qd.n + 1, 1);
-	if (!cell || !has || !why || !from_runs) {
+	n = cfg.n * qd.n;
+	cell = calloc((size_t)n * mets.n + 1, sizeof(*cell));
+	has = calloc((size_t)n * mets.n + 1, 1);
+	from_runs = calloc((size_t)n * mets.n + 1, 1);
+	why = calloc((size_t)n + 1, sizeof(*why));
+	if (!cell || !has || !from_runs || !why) {
 		rc = ub_fail(e, UB_EDATA, "out of memory");
 		goto out;
 	}
-	if (is_merged(metric))
-		rc = table_cells_pct(db, f, metric, &cfg, &qd, cell, has, from_runs, e);
-	else
-		rc = table_cells(db, f, metric, &cfg, &qd, cell, has, e);
+	for (k = 0; k < mets.n && !rc; k++) {
+		if (is_merged(mets.names[k]))
+			rc = table_cells_pct(db, f, mets.names[k], &cfg, &qd, cell + k * n,
+					     has + k * n, from_runs + k * n, e);
+		else
+			rc = table_cells(db, f, mets.names[k], &cfg, &qd, cell + k * n,
+					 has + k * n, e);
+	}
 	rc = rc ? rc : failed_cells(db, f, &cfg, &qd, why, e);
 	if (rc)
 		goto out;
 	fprintf(out, "| config |");
-	for (j = 0; j < qd.n; j++)
-		fprintf(out, " %lld |", qd.vals[j]);
+	for (k = 0; k < mets.n; k++)
+		for (j = 0; j < qd.n; j++)
+			fprintf(out, " %s%s%lld |", mets.n > 1 && !j ? mets.names[k] : "",
+				mets.n > 1 && !j ? " " : "", qd.vals[j]);
 	fprintf(out, "\n|---|");
-	for (j = 0; j < qd.n; j++)
+	for (j = 0; j < qd.n * mets.n; j++)
 		fprintf(out, "---|");
 	fprintf(out, "\n");
 	for (i = 0; i < cfg.n; i++) {
 		fprintf(out, "| %s |", cfg.names[i]);
-		for (j = 0; j < qd.n; j++) {
-			int k = i * qd.n + j;
-			const char *mark = from_runs[k] ? "†" : "";
+		for (k = 0; k < mets.n; k++) {
+			for (j = 0; j < qd.n; j++) {
+				int c = k * n + i * qd.n + j;
 
-			marked += from_runs[k] && has[k];
-			none += from_runs[k] && !has[k];
-			/* Three significant digits below 10: a 64-read chain does 0.1-0.5 kIOPS. */
-			if (has[k] && fabs(cell[k]) < 10)
-				fprintf(out, " %#.3g%s |", cell[k], mark);
-			else if (has[k])
-				fprintf(out, " %.1f%s |", cell[k], mark);
-			else if (from_runs[k])
-				fprintf(out, " -† |");
-			else if (why[i * qd.n + j])
-				fprintf(out, " failed: %s |", why[i * qd.n + j]);
-			else
-				fprintf(out, " - |");
+				marked += from_runs[c] && has[c];
+				none += from_runs[c] && !has[c];
+				print_cell(out, has[c], from_runs[c], cell[c], why[i * qd.n + j]);
+			}
 		}
 		fprintf(out, "\n");
 	}
-	/* Never a silent mix: say which cells are not merged histograms. */
+	/* Never a silent mix: say which cells are not merged histograms, and which unsteady. */
+	if (marked || none || memchr(has, 2, (size_t)n * mets.n))
+		fputc('\n', out);
 	if (marked)
-		fprintf(out, "\n† the mean of the runs' own percentiles, not merged: not every run "
+		fprintf(out, "† the mean of the runs' own percentiles, not merged: not every run "
 			"has json+ latency histograms (fio --output-format=json+)\n");
 	if (none)
-		fprintf(out, "%s-† no figure: without json+ histograms only p50, p99, p99.9 and "
-			"p99.99 are kept\n", marked ? "" : "\n");
+		fprintf(out, "-† no figure: without json+ histograms only p50, p99, p99.9 and "
+			"p99.99 are kept\n");
+	if (memchr(has, 2, (size_t)n * mets.n))
+		fprintf(out, "~ unsteady: the IOPS of a run varied by more than %.0f%% (iops_cv, "
+			"the stddev of fio's IOPS log samples over their mean; view run_steadiness)\n",
+			UNSTEADY_CV * 100);
 out:
 	for (i = 0; why && i < cfg.n * qd.n; i++)
 		free(why[i]);
@@ -363,6 +430,7 @@ out:
 	free(has);
 	col_free(&cfg);
 	col_free(&qd);
+	col_free(&mets);
 	return rc;
 }
 

@@ -24,6 +24,7 @@ commands:
   demo    the seed-table sweep on a default target, graph and table
   lab     the QEMU kernel lab (Linux 7.3, emulated NVMe)
   bench   our engine against fio io_uring, libaio and t/io_uring
+  cgexec  run a command in a cgroup of its own, write its CPU time (JSON)
   help    this list, or one command'"'"'s help: uringbpf help CMD'
 
 expect_eq help-lists "$(run help)" "0|$list|"
@@ -32,9 +33,9 @@ expect_eq dash-dash-help-lists "$(run --help)" "0|$list|"
 expect_eq help-help-lists "$(run help help)" "0|$list|"
 expect_eq no-command-usage "$(run)" "2||$list"
 expect_eq unknown-command "$(run frobnicate --x)" \
-	"2||uringbpf: unknown command 'frobnicate': use sweep, db, plot, compare, demo, lab, bench or help (uringbpf help)"
+	"2||uringbpf: unknown command 'frobnicate': use sweep, db, plot, compare, demo, lab, bench, cgexec or help (uringbpf help)"
 expect_eq help-unknown-command "$(run help frob)" \
-	"2||uringbpf: unknown command 'frob': use sweep, db, plot, compare, demo, lab, bench or help (uringbpf help)"
+	"2||uringbpf: unknown command 'frob': use sweep, db, plot, compare, demo, lab, bench, cgexec or help (uringbpf help)"
 expect_eq help-two-commands "$(run help db sweep)" \
 	"2||uringbpf help: one command at a time, got 'sweep' after 'db'"
 expect_eq unknown-option "$(run --db x table)" \

@@ -238,7 +238,7 @@ expect_eq bad-pct "$(gate A B --max-regress-pct abc)" \
 expect_eq negative-pct "$(gate A B --max-regress-pct -3)" \
 	"2||uringbpf compare: --max-regress-pct needs a percentage of 0 or more, like 5 or 2.5, got '-3' (uringbpf compare --help)"
 expect_eq bad-metric "$(gate A B --metric iops)" \
-	"2||uringbpf compare: --metric iops is not known: use kiops, clat_p50_us, clat_p99_us, clat_p999_us, clat_p9999_us, clat_mean_us, bw_mib or clat_pP_us (any percentile P, e.g. clat_p99.999_us) (uringbpf compare --help)"
+	"2||uringbpf compare: --metric iops is not known: use kiops, clat_p50_us, clat_p99_us, clat_p999_us, clat_p9999_us, clat_mean_us, bw_mib, cpu_cores, kiops_per_core, fio_cpu_cores, iops_cv or clat_pP_us (any percentile P, e.g. clat_p99.999_us) (uringbpf compare --help)"
 expect_eq bad-metric-pct "$(gate A B --metric clat_p101_us)" \
 	"2||uringbpf compare: --metric clat_p101_us: a percentile is clat_pP_us with P above 0 and at most 100, e.g. clat_p99.999_us (uringbpf compare --help)"
 expect_eq bad-percentile "$(gate A B --percentile 9999)" \
@@ -270,4 +270,29 @@ expect_eq filters "$("$CLI" compare --db "$db" A B --rw randread --bs 4096 --for
 h=$("$CLI" help compare); rc=$?
 expect_eq help "$rc|$(head -1 <<<"$h")|$("$CLI" compare --help | cmp -s - <(echo "$h") && echo same)" \
 	"0|usage: uringbpf compare [--db PATH] A B [--metric M | --percentile P]|same"
+# (f) CPU (schema 5, import --cpu-json): using more CPU cores for the same
+# kIOPS is worse (lower is better), and kIOPS per core then drops (higher is
+# better). Own database, so the sweep lists above stay as they are.
+cdb=$tmp/cpu.db
+# mkc SWEEP REP USAGE_USEC: a run of 1 s wall time that used USAGE_USEC of CPU.
+mkc() {
+	local f=$tmp/json/cpu-$1-r$2.json
+	sqlite3 -batch :memory: "SELECT writefile('$f', json_set(readfile('$FIX/sweep-int-qd1-r1.json'),
+		'\$.ub_test_run', 'cpu/$1/$2'));" >/dev/null
+	printf '{"tool": "uringbpf cgexec", "measured": true, "usage_usec": %d, "user_usec": %d, "system_usec": 0, "wall_usec": 1000000}\n' \
+		"$3" "$3" >"$tmp/json/cpu-$1-r$2.cpu.json"
+	"$UB_DB" --db "$cdb" import --sweep "$1" --repeat "$2" --cpu-json "$tmp/json/cpu-$1-r$2.cpu.json" "$f" >/dev/null ||
+		not_ok "import $f with its CPU"
+}
+for r in 1 2 3; do
+	mkc lean $r $((1000000 + r * 10000))
+	mkc busy $r $((1300000 + r * 10000))
+done
+o=$("$CLI" compare --db "$cdb" lean busy --metric cpu_cores --max-regress-pct 10 --format tsv); rc=$?
+expect_eq cpu-more-cores-regression "$rc|$(awk -F'\t' 'NR == 2 { print $12 "|" $13 "|" $14 "|" $15 }' <<<"$o")" \
+	"1|$(want 1.01,1.02,1.03 1.31,1.32,1.33)|REGRESSION"
+o=$("$CLI" compare --db "$cdb" busy lean --metric cpu_cores --max-regress-pct 10); rc=$?
+expect_eq cpu-fewer-cores-better "$rc|$(grep -c '| better |$' <<<"$o")|$(grep -c '^noise: .* Lower is better\.$' <<<"$o")" "0|1|1"
+o=$("$CLI" compare --db "$cdb" lean busy --metric kiops_per_core --max-regress-pct 10); rc=$?
+expect_eq cpu-per-core-higher-is-better "$rc|$(grep -c 'REGRESSION |$' <<<"$o")|$(grep -c '^noise: .* Higher is better\.$' <<<"$o")" "1|1|1"
 finish

@@ -93,6 +93,37 @@ out=$("$UB_DB" --db "$mix" cdf --sweep x 2>&1); rc=$?
 expect_eq mixed-no-cdf "$rc:$out" "1:uringbpf-db: note: psync at iodepth 1: not every run has json+ latency histograms (fio --output-format=json+); no CDF
 uringbpf-db cdf: no latency histograms in these results (1 points without): import fio --output-format=json+ files for a CDF"
 
+# (f) Several metrics side by side (table --metric M1,M2): each block read its
+# own way. The percentile is merged from the bins (marked † when a run has none),
+# kIOPS is the mean of the runs (marked ~ when a run's IOPS log was unsteady:
+# 1000 and 3000 IOPS, CV 0.71; a steady log, CV 0, marks nothing).
+printf '250, 1000, 0, 0, 0\n500, 3000, 0, 0, 0\n' >"$tmp/jagged_iops.1.log"
+printf '250, 1000, 0, 0, 0\n500, 1000, 0, 0, 0\n' >"$tmp/steady_iops.1.log"
+kiops() { jx "$1" "json_extract(j, '\$.jobs[0].read.iops') / 1000.0"; }
+kmean=$(q :memory: "SELECT ($(kiops "$r1") + $(kiops "$r2")) / 2")
+both=$tmp/both.db
+"$UB_DB" --db "$both" import --sweep b --repeat 1 --iops-log "$tmp/jagged_iops.1.log" "$r1" >/dev/null || not_ok import-both-r1
+"$UB_DB" --db "$both" import --sweep b --repeat 2 --iops-log "$tmp/steady_iops.1.log" "$r2" >/dev/null || not_ok import-both-r2
+expect_eq several-merged-and-mean "$("$UB_DB" --db "$both" table --sweep b --metric kiops,clat_p99_us)" \
+"| config | kiops 1 | clat_p99_us 1 |
+|---|---|---|
+| psync | $(fmt "$kmean")~ | $(fmt "$(merged_pct 99 "$r1" "$r2")") |
+
+~ unsteady: the IOPS of a run varied by more than 10% (iops_cv, the stddev of fio's IOPS log samples over their mean; view run_steadiness)"
+# The same runs, r2 without bins: the percentile falls back (†, and -† where
+# plain json has no figure), kIOPS keeps its ~; every footnote, once.
+mixs=$tmp/mix-steady.db
+"$UB_DB" --db "$mixs" import --sweep x --repeat 1 --iops-log "$tmp/jagged_iops.1.log" "$r1" >/dev/null
+"$UB_DB" --db "$mixs" import --sweep x --repeat 2 --iops-log "$tmp/steady_iops.1.log" "$tmp/r2-nobins.json" >/dev/null
+expect_eq several-both-marks "$("$UB_DB" --db "$mixs" table --sweep x --metric clat_p99_us,kiops,clat_p99.999_us)" \
+"| config | clat_p99_us 1 | kiops 1 | clat_p99.999_us 1 |
+|---|---|---|---|
+| psync | $(fmt "$(q :memory: "SELECT ($(fio_pct "$r1" 99) + $(fio_pct "$r2" 99)) / 2")")† | $(fmt "$kmean")~ | -† |
+
+† the mean of the runs' own percentiles, not merged: not every run has json+ latency histograms (fio --output-format=json+)
+-† no figure: without json+ histograms only p50, p99, p99.9 and p99.99 are kept
+~ unsteady: the IOPS of a run varied by more than 10% (iops_cv, the stddev of fio's IOPS log samples over their mean; view run_steadiness)"
+
 # (e) Bad input: exit 2, the option named and the fix.
 bad() {
 	local name=$1 want=$2 out rc
@@ -106,6 +137,9 @@ bad percentile-text "uringbpf-db table: --percentile p99: give a percentile abov
 bad percentile-999 "uringbpf-db table: --percentile 999: give a percentile above 0 and at most 100, e.g. 99.999 (see uringbpf-db --help)" table --sweep m --percentile 999
 bad metric-pct-101 "uringbpf-db table: --metric clat_p101_us: a percentile is clat_pP_us with P above 0 and at most 100, e.g. clat_p99.999_us (see uringbpf-db --help)" table --metric clat_p101_us
 bad metric-and-percentile "uringbpf-db table: --percentile 99: a metric is chosen already (--metric or --percentile): give one (see uringbpf-db --help)" table --metric kiops --percentile 99
+bad metric-list-pct "uringbpf-db table: --metric clat_p0_us: a percentile is clat_pP_us with P above 0 and at most 100, e.g. clat_p99.999_us (see uringbpf-db --help)" table --metric kiops,clat_p0_us
+bad metric-list-empty "uringbpf-db table: --metric kiops,: a metric name is empty: give M or M1,M2 without empty items (see uringbpf-db --help)" table --metric kiops,
+bad metric-list-series "uringbpf-db series: --metric kiops,clat_p99_us: series draws one metric; give one (see uringbpf-db --help)" series --metric kiops,clat_p99_us
 bad cdf-unknown-sweep "uringbpf-db cdf: --sweep nope: no sweep of that name in the database (uringbpf db runs lists the runs and their sweeps)" cdf --sweep nope
 bad cdf-iodepth-absent "uringbpf-db cdf: --iodepth 4: the results have no point at that iodepth; choose one of 1" cdf --sweep m --iodepth 4
 bad cdf-iodepth-zero "uringbpf-db cdf: --iodepth needs a positive integer, got '0' (see uringbpf-db --help)" cdf --iodepth 0

@@ -56,7 +56,7 @@ usage bad-repeat " import: --repeat needs a positive integer, got 'two'" import 
 usage bad-tag " import: --tag needs KEY=VALUE, got 'k'" import --tag k x.json
 usage duplicate-tag " import: --tag k given twice: give each key once" import --tag k=1 --tag k=2 x.json
 usage no-files " import: missing FILE.json..." import
-usage bad-metric " table: --metric iops is not known: use kiops, clat_p50_us, clat_p99_us, clat_p999_us, clat_p9999_us, clat_mean_us, bw_mib or clat_pP_us (any percentile P, e.g. clat_p99.999_us)" table --metric iops
+usage bad-metric " table: --metric iops is not known: use kiops, clat_p50_us, clat_p99_us, clat_p999_us, clat_p9999_us, clat_mean_us, bw_mib, cpu_cores, kiops_per_core, fio_cpu_cores, iops_cv or clat_pP_us (any percentile P, e.g. clat_p99.999_us); table: several, comma-separated" table --metric iops
 usage bad-x " series: --x io-depth: give iodepth, bs, numjobs, rw or a fio option name (letters, digits, _)" series --x io-depth
 usage bad-bs " table: --bs needs a block size like 4k or 4096, got 'big'" table --bs big
 usage option-of-other-command " table: --x does not apply to table" table --x iodepth

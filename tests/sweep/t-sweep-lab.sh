@@ -3,14 +3,14 @@
 # kernel lab guest on its emulated NVMe, where IOPOLL works; the results come
 # back and are imported here with the guest's kernel.  Like tests/lab: under
 # CI (CI=true) a lab that cannot run is a failure naming the cause; a local
-# run skips loudly (the skip stands for the 7 checks below).  Under check-asan
+# run skips loudly (the skip stands for the 8 checks below).  Under check-asan
 # it skips: t-lab runs the lab's ASan pass, this one runs in make check.
 source "$UB_TOP/tests/lib.sh"
 source "$UB_TOP/tests/sweep/sweep-lib.sh"
-[ -z "${UB_ASAN:-}" ] || skip_all sweep-lab 7 "the lab sweep runs in make check (t-lab runs the ASan lab pass)"
+[ -z "${UB_ASAN:-}" ] || skip_all sweep-lab 8 "the lab sweep runs in make check (t-lab runs the ASan lab pass)"
 cannot_run() {
 	if ub_ci; then not_ok "sweep-lab: $1 (CI=true: the lab must run)"; finish; fi
-	skip_all sweep-lab 7 "LAB NOT RUN: $1"
+	skip_all sweep-lab 8 "LAB NOT RUN: $1"
 }
 [ -z "${UB_NO_LAB:-}" ] || cannot_run "UB_NO_LAB is set"
 [ -x "$UB_TOP/scripts/lab" ] || cannot_run "no scripts/lab"
@@ -48,6 +48,9 @@ if grep -q 'ring .*flags .*IOPOLL' "$out/log/iopoll-qd4-r1.log" 2>/dev/null &&
 else
 	not_ok "sweep-lab-iopoll: $(head -n 3 "$out/log/iopoll-qd4-r1.log" 2>/dev/null)"
 fi
+# The CPU of each run, measured in the guest by uringbpf cgexec (cgroup2) ...
+# ... and fio's IOPS log of each run (the time series).
+expect_eq "sweep-lab-cpu" "$(sqlite3 "$db" "select group_concat(distinct cpu_source) || ':' || count(cpu_cores) from run_points where cpu_cores > 0")|$(sqlite3 "$db" "select count(*) from run_steadiness where samples > 0")" "cgroup2:4|4"
 # The engine's report came back from the guest: the run's ring tag is its ring.
 got=$(sqlite3 "$db" "select count(*) from tags t join runs r on r.id = t.run_id where r.config = 'iopoll'
 	and t.key = 'ring' and '|' || substr(t.value, instr(t.value, 'flags ') + 6) || '|' like '%|IOPOLL|%'" 2>&1)

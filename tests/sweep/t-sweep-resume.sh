@@ -109,6 +109,18 @@ expect_eq resume-int-fate "$(q "$db" "SELECT config || ' ' || iodepth || ' ' || 
 	"interrupt 2 1|signal|SIGINT stopped the run; it was discarded"
 expect_eq resume-int-not-run "$(grep -c "^interrupt	2	interrupted: SIGINT stopped the run; it was discarded (signal)	interrupted	signal$" "$out/skipped.tsv")" 1
 expect_eq resume-int-said "$(grep -c "interrupted: finish it with: uringbpf sweep --resume int --db $db" "$S/int.log")" 1
+# The graphs' "Not run:" list comes from the database (no skipped.tsv needed).
+rm -f "$out/skipped.tsv"
+if command -v gnuplot >/dev/null; then
+	UB_DB=$UB_DB "$PLOT" --db "$db" --sweep int --out "$S/plot-int" --formats png >"$S/plot.log" 2>&1
+	expect_eq resume-int-plot-not-run "$(sed -n '/^Not run:/,$p' "$S/plot-int/table.md" 2>&1)" \
+		"Not run:
+- interrupt (from qd=2): interrupted: SIGINT stopped the run; it was discarded (signal)
+- sqpoll (from qd=1): not run yet (4 runs): resume with uringbpf sweep --resume int
+- interrupt (from qd=1): not run yet (2 runs): resume with uringbpf sweep --resume int"
+else
+	skip "resume-int-plot-not-run: no gnuplot"
+fi
 resume int --db "$db" >"$S/int-resume.log" 2>&1
 expect_eq resume-int-resume-exit $? 0
 expect_eq resume-int-full-plan "$(runs_of "$db" int)" "$full_plan"

@@ -597,7 +597,8 @@ int cmd_db(int argc, char **argv)
 	if (!c)
 		return usage_err(NULL, "unknown command '%s': use import, table, series, configs, "
 				 "info, runs, export-csv, sql, claim-sweep, run-summary, "
-				 "profile-sections, engine-report, plan, not-run or a plan command", argv[i]);
+				 "profile-sections, engine-report, plan, not-run, plan-add, plan-options, "
+				 "plan-pending, fate or resume-sweep", argv[i]);
 	a.cmd = c->name;
 	rc = parse_cmd(&a, c, argc - i, argv + i);
 	if (rc == UB_OK)

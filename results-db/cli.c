@@ -57,7 +57,9 @@ static const char usage_text[] =
 	"                              a point's fate (done: recorded by import in its transaction)\n"
 	"  plan-pending NAME           points with no fate yet or interrupted: seq, config, iodepth,\n"
 	"                              repeat, job file (tab separated)\n"
-	"  resume-sweep NAME           the sweep's options (NUL-separated); exit 4 if nothing is pending\n"
+	"  plan-end NAME               the sweep ran to its end\n"
+	"  resume-sweep NAME           the sweep's options (NUL-separated); exit 4 if it ended and\n"
+	"                              nothing is pending\n"
 	"  plan --sweep NAME           every planned point and its fate (tab separated)\n"
 	"  not-run --sweep NAME        what the sweep did not run: config, iodepth (all), reason,\n"
 	"                              fate, code (tab separated)\n";
@@ -128,6 +130,7 @@ static const struct cmd cmds[] = {
 	{ "plan-options", no_opts, 2, 2, "NAME FILE" },
 	{ "fate", no_opts, 5, 7, "NAME CONFIG IODEPTH REPEAT FATE [CODE TEXT]" },
 	{ "plan-pending", no_opts, 1, 1, "NAME" },
+	{ "plan-end", no_opts, 1, 1, "NAME" },
 	{ "resume-sweep", no_opts, 1, 1, "NAME" },
 	{ "plan", sweep_opts, 0, 0, "" },
 	{ "not-run", sweep_opts, 0, 0, "" },
@@ -598,7 +601,7 @@ int cmd_db(int argc, char **argv)
 		return usage_err(NULL, "unknown command '%s': use import, table, series, configs, "
 				 "info, runs, export-csv, sql, claim-sweep, run-summary, "
 				 "profile-sections, engine-report, plan, not-run, plan-add, plan-options, "
-				 "plan-pending, fate or resume-sweep", argv[i]);
+				 "plan-pending, plan-end, fate or resume-sweep", argv[i]);
 	a.cmd = c->name;
 	rc = parse_cmd(&a, c, argc - i, argv + i);
 	if (rc == UB_OK)

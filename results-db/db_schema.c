@@ -411,12 +411,14 @@ static const char schema_v5[] =
  * (results-db/sweep_plan.c says what each fate means), and the options the
  * sweep ran with (a JSON array of scripts/sweep's arguments), so
  * "scripts/sweep --resume NAME" runs the pending points with the same
- * options. stage: 'plan' decided when planned (the target can't run the
+ * options; ended_at: when the sweep ran to its end (every point decided, the
+ * variance gate's extra repeats planned and run). stage: 'plan' decided when planned (the target can't run the
  * config), 'run' decided by a run; cause_seq: the point whose run decided
  * this one (a skipped or failed point stops its config).
  */
 static const char schema_v6[] =
 	"ALTER TABLE sweeps ADD COLUMN options TEXT;"
+	"ALTER TABLE sweeps ADD COLUMN ended_at TEXT;"
 	"CREATE TABLE sweep_plan("
 	" sweep TEXT NOT NULL REFERENCES sweeps(name),"
 	" seq INTEGER NOT NULL,"

@@ -252,7 +252,9 @@ static int plan_pending(sqlite3 *db, const char *path, const char *name, FILE *o
 
 /*
  * resume-sweep NAME: the sweep's options, NUL-separated, when it has
- * pending points; UB_EDONE (and why) when every point has its fate.
+ * pending points or did not reach its end (killed after its last planned
+ * run, before the variance gate planned more); UB_EDONE (and why) when it
+ * ended and every point has its fate.
  */
 static int resume_sweep(sqlite3 *db, const char *path, const char *name, FILE *out,
 			struct ub_err *e)
@@ -263,7 +265,7 @@ static int resume_sweep(sqlite3 *db, const char *path, const char *name, FILE *o
 	rc = need_plan(db, path, name, e);
 	if (rc)
 		return rc;
-	if (prep(db, "SELECT (SELECT options FROM sweeps WHERE name = ?1), count(*),"
+	if (prep(db, "SELECT (SELECT ended_at IS NOT NULL FROM sweeps WHERE name = ?1), count(*),"
 		 " sum(" PENDING "), sum(fate = 'done'), sum(fate = 'skipped'), sum(fate = 'failed')"
 		 " FROM sweep_plan WHERE sweep = ?1", &st, e))
 		return UB_EDATA;
@@ -274,7 +276,7 @@ static int resume_sweep(sqlite3 *db, const char *path, const char *name, FILE *o
 		sqlite3_finalize(st);
 		return ub_fail_sql(e, db, "reading the sweep plan");
 	}
-	if (sqlite3_column_int(st, 2) == 0) {
+	if (sqlite3_column_int(st, 2) == 0 && sqlite3_column_int(st, 0)) {
 		rc = ub_fail(e, UB_EDONE, "sweep '%s' is complete: %d points planned, %d done, "
 			     "%d skipped, %d failed; nothing to resume", name,
 			     sqlite3_column_int(st, 1), sqlite3_column_int(st, 3),
@@ -416,6 +418,25 @@ static int not_run(sqlite3 *db, const char *name, FILE *out, struct ub_err *e)
 }
 
 /* plan --sweep NAME: every point and its fate (tab separated, with a header). */
+/* plan-end NAME: the sweep ran to its end (resume-sweep then has nothing to do). */
+static int plan_end(sqlite3 *db, const char *path, const char *name, struct ub_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = need_plan(db, path, name, e);
+	if (rc)
+		return rc;
+	if (prep(db, "UPDATE sweeps SET ended_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+		 " WHERE name = ?1", &st, e))
+		return UB_EDATA;
+	rc = bind_texts(st, 1, &name);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? UB_OK : ub_fail_sql(e, db, "marking the sweep's end");
+}
+
 static int plan_list(sqlite3 *db, const char *path, const char *name, FILE *out,
 		     struct ub_err *e)
 {
@@ -451,6 +472,8 @@ int ub_cmd_plan(sqlite3 *db, const char *path, const char *cmd, const char *swee
 		return plan_pending(db, path, pos[0], out, e);
 	if (!strcmp(cmd, "resume-sweep"))
 		return resume_sweep(db, path, pos[0], out, e);
+	if (!strcmp(cmd, "plan-end"))
+		return plan_end(db, path, pos[0], e);
 	if (!strcmp(cmd, "fate"))
 		return set_fate(db, path, pos, npos, out, e);
 	if (!sweep)

@@ -3,7 +3,8 @@
 # fio: plan-add (one transaction; a bad line adds nothing; a point planned
 # twice is kept once), plan-options read back byte for byte, fate (a skip or
 # failure stops its config; done is refused: it is the import's), the import
-# marking its point done, plan-pending, resume-sweep's exit codes, not-run.
+# marking its point done, plan-pending, plan-end, resume-sweep's exit codes,
+# not-run.
 source "$UB_TOP/tests/lib.sh"
 source "$UB_TOP/tests/results-db/helpers.sh"
 db_need_tool
@@ -72,6 +73,11 @@ for p in $(D plan-pending s | cut -f 2-4 | tr '\t' ,); do
 	IFS=, read -r c qd r <<<"$p"
 	D fate s "$c" "$qd" "$r" skipped x y >/dev/null 2>&1	# the first stops the others
 done
+# Nothing pending, but the sweep did not reach its end (killed before its
+# variance gate planned more): it resumes.
+D resume-sweep s >/dev/null; rc=$?
+expect_eq resume-not-ended "$rc" 0
+D plan-end s
 out=$(D resume-sweep s 2>&1); rc=$?
 expect_eq resume-complete "$rc:$out" "4:uringbpf-db resume-sweep: sweep 's' is complete: 11 points planned, 1 done, 6 skipped, 4 failed; nothing to resume"
 out=$(D resume-sweep t 2>&1); rc=$?

@@ -8,6 +8,7 @@
 #    resume completes it;
 #  - a config the target can't run (IOPOLL on tmpfs) keeps its reason in the
 #    database and is never run by a resume;
+#  - a sweep killed in its variance gate resumes to the gate's runs;
 #  - --resume of an unknown, a finished or an unplanned sweep, or with other
 #    options: a clear message and exit status.
 source "$UB_TOP/tests/lib.sh"
@@ -126,6 +127,34 @@ expect_eq resume-int-resume-exit $? 0
 expect_eq resume-int-full-plan "$(runs_of "$db" int)" "$full_plan"
 expect_eq resume-int-fates "$(q "$db" "SELECT group_concat(fate || ':' || n, ' ') FROM (SELECT fate, count(*) AS n FROM sweep_plan GROUP BY fate)")" "done:8"
 expect_eq resume-int-skipped-tsv-empty "$(wc -c <"$out/skipped.tsv")" 0
+
+# ---------------------------------------------------------------- variance gate
+# Killed after the 2 planned runs are imported, while the gate decides or
+# runs its extra repeat: the resume ends with the gate's 3 runs (two runs
+# never agree to 0.01%; --max-repeats 3), each once.
+db=$S/gate.db out=$S/gate
+env "UB_FIO=$(sweep_fio)" "UB_DB=$UB_DB" "$SWEEP" --engine "external:$UB_ENGINE" \
+	--target "$S/target" --configs interrupt --iodepths 1 --repeats 2 --max-stddev-pct 0.01 \
+	--max-repeats 3 --runtime 1 --db "$db" --sweep-name gate --out "$out" >"$S/gate.log" 2>&1 &
+pid=$!
+wait_for 60 runs_at_least "$db" gate 2
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+wait_for 20 no_fio_left "$out"
+resume gate --db "$db" >"$S/gate-resume.log" 2>&1
+expect_eq resume-gate-exit $? 0
+expect_eq resume-gate-runs "$(runs_of "$db" gate | paste -sd,)" "interrupt 1 1,interrupt 1 2,interrupt 1 3"
+expect_eq resume-gate-plan "$(q "$db" "SELECT group_concat(repeat || fate, ' ') FROM sweep_plan WHERE sweep = 'gate'")|$(q "$db" "SELECT ended_at IS NOT NULL FROM sweeps WHERE name = 'gate'")" \
+	"1done 2done 3done|1"
+# A kill after the last import and before the sweep's end (the gate not yet
+# decided) leaves nothing pending and no end mark, as this UPDATE does: the
+# resume runs nothing, the gate counts the 3 runs in the database, and the
+# sweep ends.
+q "$db" "UPDATE sweeps SET ended_at = NULL WHERE name = 'gate'"
+resume gate --db "$db" >"$S/gate-resume2.log" 2>&1
+expect_eq resume-gate-only-gate "$?|$(grep -c -e '^  resuming: 0 of its planned points have no finished run (then the variance gate)$' \
+	-e '^  unstable: interrupt qd=1 stddev .* after 3 runs (--max-repeats)$' "$S/gate-resume2.log")|$(runs_of "$db" gate | wc -l)|$(q "$db" "SELECT ended_at IS NOT NULL FROM sweeps WHERE name = 'gate'")" \
+	"0|2|3|1"
 
 # ---------------------------------------------------------------- refusals
 out_msg=$(resume nope --db "$db" 2>&1); rc=$?

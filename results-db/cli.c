@@ -62,7 +62,20 @@ static const char usage_text[] =
 	"                              failed jobs, CPU cores or - (tab separated)\n"
 	"  profile-sections FILE.fio   job section names; a name given twice is refused\n"
 	"  engine-report FILE          the engine's report=FILE, a line per job: job, outcome,\n"
-	"                              code, verdict (ok|skip|fail), ring, message (tab separated)\n";
+	"                              code, verdict (ok|skip|fail), ring, message (tab separated)\n"
+	"  plan-add NAME               the sweep's points from stdin, a line each: CONFIG, IODEPTH,\n"
+	"                              REPEAT, JOBFILE [, skipped, CODE, TEXT] (tab separated)\n"
+	"  plan-options NAME FILE      the sweep's options (NUL-separated in FILE), for --resume\n"
+	"  fate NAME CONFIG QD REPEAT skipped|failed|interrupted [CODE TEXT]\n"
+	"                              a point's fate (done: recorded by import in its transaction)\n"
+	"  plan-pending NAME           points with no fate yet or interrupted: seq, config, iodepth,\n"
+	"                              repeat, job file (tab separated)\n"
+	"  plan-end NAME               the sweep ran to its end\n"
+	"  resume-sweep NAME           the sweep's options (NUL-separated); exit 4 if it ended and\n"
+	"                              nothing is pending\n"
+	"  plan --sweep NAME           every planned point and its fate (tab separated)\n"
+	"  not-run --sweep NAME        what the sweep did not run: config, iodepth (all), reason,\n"
+	"                              fate, code (tab separated)\n";
 
 static int usage_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int usage_err(const char *cmd, const char *fmt, ...)
@@ -130,6 +143,15 @@ static const struct cmd cmds[] = {
 	{ "run-summary", no_opts, 1, -1, "FILE.json..." },
 	{ "profile-sections", no_opts, 1, 1, "FILE.fio" },
 	{ "engine-report", no_opts, 1, 1, "FILE" },
+	/* sweep_plan.c */
+	{ "plan-add", no_opts, 1, 1, "NAME" },
+	{ "plan-options", no_opts, 2, 2, "NAME FILE" },
+	{ "fate", no_opts, 5, 7, "NAME CONFIG IODEPTH REPEAT FATE [CODE TEXT]" },
+	{ "plan-pending", no_opts, 1, 1, "NAME" },
+	{ "plan-end", no_opts, 1, 1, "NAME" },
+	{ "resume-sweep", no_opts, 1, 1, "NAME" },
+	{ "plan", sweep_opts, 0, 0, "" },
+	{ "not-run", sweep_opts, 0, 0, "" },
 };
 
 static const struct option long_opts[] = {
@@ -517,6 +539,22 @@ static int cmd_run_summary(sqlite3 *db, int nfiles, char **files, struct ub_err 
 	return rc;
 }
 
+/* The sweep plan's commands (sweep_plan.c); plan-options reads its FILE here. */
+static int cmd_plan(sqlite3 *db, const char *cmd, const char *sweep, const char *path, int npos,
+		    char **pos, struct ub_err *e)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int rc = UB_OK;
+
+	if (!strcmp(cmd, "plan-options"))
+		rc = read_file(pos[1], &buf, &len, e);
+	if (rc == UB_OK)
+		rc = ub_cmd_plan(db, path, cmd, sweep, npos, pos, buf, len, stdout, e);
+	free(buf);
+	return rc;
+}
+
 static int run(const struct cmd *c, struct args *a, const char *path, int npos, char **pos)
 {
 	/* Commands that may make the database: import, and a sweep's claim. */
@@ -577,6 +615,9 @@ static int run(const struct cmd *c, struct args *a, const char *path, int npos, 
 		rc = ub_cmd_claim_sweep(db, path, pos[0], a->imp.host, stdout, &e);
 	else if (!strcmp(c->name, "run-summary"))
 		rc = cmd_run_summary(db, npos, pos, &e);
+	else if (!strncmp(c->name, "plan", 4) || !strcmp(c->name, "fate") || !strcmp(c->name, "not-run") ||
+		 !strcmp(c->name, "resume-sweep"))
+		rc = cmd_plan(db, c->name, a->f.sweep, path, npos, pos, &e);
 	else
 		rc = ub_cmd_sql(db, pos[0], stdout, &e);
 	if (rc && !is_import)
@@ -632,7 +673,8 @@ int cmd_db(int argc, char **argv)
 	if (!c)
 		return usage_err(NULL, "unknown command '%s': use import, table, series, cdf, configs, "
 				 "info, runs, export-csv, sql, compare, claim-sweep, run-summary, "
-				 "profile-sections or engine-report", argv[i]);
+				 "profile-sections, engine-report, plan, not-run, plan-add, plan-options, "
+				 "plan-pending, plan-end, fate or resume-sweep", argv[i]);
 	a.cmd = c->name;
 	rc = parse_cmd(&a, c, argc - i, argv + i);
 	if (rc == UB_OK)

@@ -12,8 +12,11 @@
 #include <stdio.h>
 #include <sqlite3.h>
 
-/* UB_ETAKEN: claim-sweep found the name taken (scripts read this exit code). */
-enum { UB_OK = 0, UB_EDATA = 1, UB_EUSAGE = 2, UB_ETAKEN = 3 };
+/*
+ * UB_ETAKEN: claim-sweep found the name taken; UB_EDONE: resume-sweep found
+ * nothing pending (scripts read these exit codes).
+ */
+enum { UB_OK = 0, UB_EDATA = 1, UB_EUSAGE = 2, UB_ETAKEN = 3, UB_EDONE = 4 };
 
 struct ub_err {
 	char msg[1024];
@@ -32,7 +35,7 @@ int ub_fail(struct ub_err *e, int code, const char *fmt, ...)
 int ub_fail_sql(struct ub_err *e, sqlite3 *db, const char *what);
 
 /* db_schema.c */
-#define UB_SCHEMA_VERSION 5
+#define UB_SCHEMA_VERSION 6
 enum ub_open_mode { UB_OPEN_CREATE, UB_OPEN_EXISTING };
 int ubdb_open(const char *path, enum ub_open_mode mode, sqlite3 **out, struct ub_err *e);
 int ubdb_exec(sqlite3 *db, const char *sql, struct ub_err *e);
@@ -224,6 +227,15 @@ int ub_cmd_run_summary(sqlite3 *db, const char *name, const char *hash, FILE *ou
 /* sweep_claim.c: the name, or UB_ETAKEN if a sweep has it already. */
 int ub_cmd_claim_sweep(sqlite3 *db, const char *path, const char *name, const char *host,
 		       FILE *out, struct ub_err *e);
+
+/*
+ * sweep_plan.c: a sweep's plan and its points' fates (plan-add, plan-options,
+ * plan-pending, resume-sweep, fate, not-run, plan); buf/len: plan-options' FILE.
+ */
+int ub_cmd_plan(sqlite3 *db, const char *path, const char *cmd, const char *sweep, int npos,
+		char **pos, const char *buf, size_t len, FILE *out, struct ub_err *e);
+/* The planned point of an imported sweep run is done (in the import's transaction). */
+int ub_plan_mark_done(sqlite3 *db, long long run_id, struct ub_err *e);
 
 /* profile_sections.c: job section names of a fio job file; duplicates refused. */
 int ub_cmd_profile_sections(const char *path, FILE *out, struct ub_err *e);

@@ -406,9 +406,37 @@ static const char schema_v5[] =
 	"  max(iops_cv) AS iops_cv_max, avg(iops_cv) AS iops_cv_mean"
 	" FROM run_points GROUP BY sweep, config, rw, bs_bytes, iodepth;";
 
+/*
+ * Version 6 (issues 13, 14): a sweep's plan and every point's fate
+ * (results-db/sweep_plan.c says what each fate means), and the options the
+ * sweep ran with (a JSON array of scripts/sweep's arguments), so
+ * "scripts/sweep --resume NAME" runs the pending points with the same
+ * options; ended_at: when the sweep ran to its end (every point decided, the
+ * variance gate's extra repeats planned and run). stage: 'plan' decided when planned (the target can't run the
+ * config), 'run' decided by a run; cause_seq: the point whose run decided
+ * this one (a skipped or failed point stops its config).
+ */
+static const char schema_v6[] =
+	"ALTER TABLE sweeps ADD COLUMN options TEXT;"
+	"ALTER TABLE sweeps ADD COLUMN ended_at TEXT;"
+	"CREATE TABLE sweep_plan("
+	" sweep TEXT NOT NULL REFERENCES sweeps(name),"
+	" seq INTEGER NOT NULL,"
+	" config TEXT NOT NULL, iodepth INTEGER NOT NULL, repeat INTEGER NOT NULL,"
+	" job_file TEXT,"
+	" fate TEXT NOT NULL DEFAULT 'planned'"
+	"  CHECK (fate IN ('planned', 'done', 'skipped', 'failed', 'interrupted')),"
+	" run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,"
+	" code TEXT, text TEXT,"
+	" stage TEXT CHECK (stage IN ('plan', 'run')),"
+	" cause_seq INTEGER,"
+	" planned_at TEXT NOT NULL, decided_at TEXT,"
+	" PRIMARY KEY(sweep, seq),"
+	" UNIQUE(sweep, config, iodepth, repeat));";
+
 static const struct migration migrations[UB_SCHEMA_VERSION] = {
 	{ schema_v1, NULL }, { schema_v2, NULL }, { schema_v3, fill_v3 }, { schema_v4, NULL },
-	{ schema_v5, NULL },
+	{ schema_v5, NULL }, { schema_v6, NULL },
 };
 
 int ubdb_exec(sqlite3 *db, const char *sql, struct ub_err *e)

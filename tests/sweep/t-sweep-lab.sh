@@ -33,6 +33,13 @@ rc=$?
 cat "$UB_SCRATCH/sweep.log"
 expect_eq "sweep-lab-exit" "$rc" 0
 expect_eq "sweep-lab-runs" "$(db_runs "$db" lab | wc -l)" 4
+# The lab's runs are the plan's points, each done with its own run; a lab
+# sweep runs in one boot and is not resumable (it says so).
+expect_eq "sweep-lab-plan" "$(sqlite3 "$db" "select group_concat(config || ':' || iodepth || ':' || fate, ' ') from sweep_plan where sweep = 'lab' and run_id is not null")" \
+	"interrupt:1:done interrupt:4:done iopoll:1:done iopoll:4:done"
+sqlite3 "$db" "update sweeps set ended_at = null where name = 'lab'"
+expect_eq "sweep-lab-no-resume" "$(UB_DB=$UB_DB "$SWEEP" --resume lab --db "$db" 2>&1)" \
+	"sweep: --resume: sweep lab ran in the kernel lab (--lab), whose guest runs the whole plan in one boot; it can't be resumed: run it again under another --sweep-name"
 
 kernel=$("$UB_DB" --db "$db" info --sweep lab | sed -n 's/^kernel=//p')
 lab_kernel=$(cat "$out/lab/kernel" 2>/dev/null)

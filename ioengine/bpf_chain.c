@@ -31,6 +31,7 @@
 
 #include "ioengine/bpf_chain.h"
 #include "ioengine/bpf_loader.h"
+#include "ioengine/submit.h"
 #include "bpf/chain.h"
 
 struct ub_chain_lookup {
@@ -429,25 +430,6 @@ static void lookup_done(struct thread_data *td, struct ub_chain *ch, struct io_u
 	ch->outstanding--;
 }
 
-/* Issue time is stamped when a lookup's first read really goes to the kernel. */
-static void mark_issued(struct thread_data *td, struct ub_chain *ch)
-{
-	struct timespec now;
-	unsigned int i;
-
-	if (fio_fill_issue_time(td)) {
-		fio_gettime(&now, NULL);
-		for (i = 0; i < ch->nr_pending; i++) {
-			ch->pending[i]->issue_time = now;
-			io_u_queued(td, ch->pending[i]);
-		}
-		if (td->o.read_iolog_file)
-			td->last_issue = now;
-	}
-	io_u_mark_submit(td, ch->nr_pending);
-	ch->nr_pending = 0;
-}
-
 /* ---- bpf_chain=0: the chain in user space ---- */
 
 static void user_queue_read(struct ub_data *ud, struct ub_chain *ch, struct io_u *io_u)
@@ -536,54 +518,32 @@ static bool user_reap_nop(struct thread_data *td, struct ub_data *ud, struct ub_
 	return true;
 }
 
+/*
+ * Submit the queued steps (and wait for wait_nr CQEs) through the engine's
+ * one submit helper (submit.h), as reads and writes are: on a DEFER_TASKRUN
+ * or IOPOLL ring every submit also takes in the completions waiting
+ * (GETEVENTS), and a refusal is waited out or retried the same way, with the
+ * same messages.  ud->inflight counts the chain's SQEs in the kernel
+ * (user_reap takes them off); ch->enters the io_uring_enter calls made.
+ */
 static int user_submit(struct thread_data *td, struct ub_data *ud, struct ub_chain *ch,
 		       unsigned int wait_nr)
 {
-	struct io_uring *ring = &ud->ring;
-	bool sqpoll = ring->flags & IORING_SETUP_SQPOLL;
-	unsigned int tries = 0;
+	bool sqpoll = ud->ring.flags & IORING_SETUP_SQPOLL;
+	unsigned long long enters = ud->enter_calls;
 	int ret;
 
-	for (;;) {
-		/* With SQPOLL, liburing enters the kernel only to wait or to wake the thread. */
-		bool enters = !sqpoll || wait_nr ||
-			      (IO_URING_READ_ONCE(*ring->sq.kflags) & IORING_SQ_NEED_WAKEUP);
-
-		ret = wait_nr ? io_uring_submit_and_wait(ring, wait_nr) : io_uring_submit(ring);
-		ch->enters += enters;
-		if (ret >= 0 || ret == -ETIME)
-			break;
-		if (ret == -EINTR)
-			continue;
-		if (ret == -EAGAIN || ret == -EBUSY) {
-			/*
-			 * Refused: reaping frees what the kernel lacked, so with
-			 * CQEs waiting return and let the caller reap (the SQEs
-			 * stay queued); with none, retry a bounded number of times.
-			 */
-			io_uring_get_events(ring);
-			ch->enters++;
-			if (io_uring_cq_ready(ring))
-				return 0;
-			if (++tries == UB_ENTER_TRIES) {
-				ub_err(td, "chain: the kernel refused to take %u queued SQE%s for %u ms "
-				       "with no completion to reap (io_uring_enter: %s); lower iodepth or "
-				       "numjobs, or free memory", io_uring_sq_ready(ring),
-				       io_uring_sq_ready(ring) == 1 ? "" : "s",
-				       UB_ENTER_TRIES * UB_ENTER_BACKOFF_US / 1000, strerror(-ret));
-				td_verror(td, -ret, "io_uring_enter");
-				return ret;
-			}
-			usleep(UB_ENTER_BACKOFF_US);
-			continue;
-		}
-		ub_err(td, "chain: io_uring_enter (submit %u, wait for %u) failed: %s",
-		       io_uring_sq_ready(ring), wait_nr, strerror(-ret));
-		td_verror(td, -ret, "io_uring_enter");
-		return ret;
+	/* The SQ thread takes every SQE in the SQ ring: nothing is refused. */
+	if (sqpoll) {
+		ud->inflight += ch->unsubmitted;
+		ch->unsubmitted = 0;
 	}
-	ch->unsubmitted = 0;
-	return 0;
+	ret = ub_enter(td, ud, wait_nr, ud->must_enter);
+	ch->enters += ud->enter_calls - enters;
+	/* What the kernel left in the SQ (short submit, refusal) goes with the next enter. */
+	if (!sqpoll)
+		ch->unsubmitted = io_uring_sq_ready(&ud->ring);
+	return ret;
 }
 
 /*
@@ -632,6 +592,7 @@ static unsigned int user_reap(struct thread_data *td, struct ub_data *ud, struct
 		seen++;
 	}
 	io_uring_cq_advance(&ud->ring, seen);
+	ud->inflight -= seen;
 	return n;
 }
 
@@ -825,7 +786,7 @@ int ub_chain_commit(struct thread_data *td)
 	 */
 	if (!(ud->ring.flags & IORING_SETUP_SQPOLL) && ch->outstanding >= ch->depth)
 		return 0;
-	mark_issued(td, ch);
+	ub_mark_issued(td, ch->pending, &ch->nr_pending);
 	return ch->bpf ? loop_enter(td, ud, ch, 0) : user_submit(td, ud, ch, 0);
 }
 
@@ -835,7 +796,7 @@ int ub_chain_getevents(struct thread_data *td, unsigned int min, unsigned int ma
 	struct ub_chain *ch = ud->chain;
 
 	if (ch->nr_pending)
-		mark_issued(td, ch);
+		ub_mark_issued(td, ch->pending, &ch->nr_pending);
 	return ch->bpf ? loop_getevents(td, ud, ch, min, max)
 		       : user_getevents(td, ud, ch, min, max);
 }

@@ -20,10 +20,8 @@
 #include "ioengine/engine_options.h"
 #include "ioengine/passthru_fio.h"
 #include "ioengine/restrict_fio.h"
+#include "ioengine/submit.h"
 #include "ioengine/target_probe.h"
-
-#define ub_likely(x)	__builtin_expect(!!(x), 1)
-#define ub_unlikely(x)	__builtin_expect(!!(x), 0)
 
 /* Defined with their functions, below ub_getevents. */
 static const struct ub_backend ub_backend_rw, ub_backend_passthru, ub_backend_chain;
@@ -425,120 +423,12 @@ static enum fio_q_status ub_passthru_queue(struct thread_data *td, struct io_u *
 	return ub_ring_queue(td, io_u, true);
 }
 
-/* Issue time is stamped when the SQEs really go to the kernel. */
-static void ub_mark_issued(struct thread_data *td, struct ub_data *ud)
-{
-	struct timespec now;
-	unsigned int i;
-
-	if (fio_fill_issue_time(td)) {
-		fio_gettime(&now, NULL);
-		for (i = 0; i < ud->nr_pending; i++) {
-			ud->pending[i]->issue_time = now;
-			io_u_queued(td, ud->pending[i]);
-		}
-		if (td->o.read_iolog_file)
-			td->last_issue = now;
-	}
-	io_u_mark_submit(td, ud->nr_pending);
-	ud->nr_pending = 0;
-}
-
-/*
- * The one way into the kernel for the read/write path: submit what the SQ
- * holds and wait for wait_nr CQEs; with flush (and wait_nr 0) enter with
- * GETEVENTS even so, which runs a DEFER_TASKRUN ring's task work and polls
- * an IOPOLL ring once, and return without waiting.
- *
- * ud->inflight grows by what the kernel took (the enter's count; under
- * SQPOLL, ub_submit counts every SQE it hands over).  What the kernel left
- * in the SQ (a short submit, a refusal) stays there and goes with the next
- * enter.  A refusal with I/O in flight waits for one completion, which
- * frees what the kernel lacked, and returns; with none in flight it is
- * retried a bounded number of times and then fails the job with the reason.
- * Returns 0 or a negative errno (fio already told).
- */
-static inline __attribute__((always_inline)) int
-ub_enter_once(struct ub_data *ud, unsigned int wait_nr, bool flush)
-{
-	struct io_uring *ring = &ud->ring;
-	bool sqpoll = ring->flags & IORING_SETUP_SQPOLL;
-	int ret;
-
-	if (wait_nr)
-		ret = io_uring_submit_and_wait(ring, wait_nr);
-	else if (flush)
-		ret = io_uring_submit_and_get_events(ring);
-	else
-		ret = io_uring_submit(ring);
-	/* Under SQPOLL a plain submit enters only to wake the SQ thread. */
-	if (!sqpoll || wait_nr || flush)
-		ud->enter_calls++;
-	if (ub_likely(ret > 0) && !sqpoll)
-		ud->inflight += ret;
-	return ret;
-}
-
-/* ub_enter's first try failed with ret: interrupted, refused or broken. */
-static int __attribute__((noinline)) ub_enter_failed(struct thread_data *td, struct ub_data *ud,
-						     unsigned int wait_nr, bool flush, int ret)
-{
-	struct io_uring *ring = &ud->ring;
-	struct io_uring_cqe *cqe;
-	unsigned int tries = 0;
-
-	for (;;) {
-		if (ret >= 0 || ret == -ETIME)
-			return 0;
-		if (ret == -EINTR)
-			goto again;
-		if (ret != -EAGAIN && ret != -EBUSY) {
-			ub_err(td, "io_uring_enter (submit %u, wait for %u) failed: %s",
-			       io_uring_sq_ready(ring), wait_nr, strerror(-ret));
-			td_verror(td, -ret, "io_uring_enter");
-			return ret;
-		}
-		if (ud->inflight) {
-			ret = io_uring_wait_cqe(ring, &cqe);
-			ud->enter_calls++;
-			if (ret < 0 && ret != -EINTR && ret != -ETIME && ret != -EAGAIN) {
-				ub_err(td, "io_uring_enter (wait for 1) failed: %s", strerror(-ret));
-				td_verror(td, -ret, "io_uring_enter");
-				return ret;
-			}
-			return 0;
-		}
-		if (++tries == UB_ENTER_TRIES) {
-			ub_err(td, "the kernel refused to take %u queued I/O%s for %u ms with none in "
-			       "flight (io_uring_enter: %s): it is out of memory for io_uring "
-			       "requests; lower iodepth or numjobs, or free memory",
-			       io_uring_sq_ready(ring), io_uring_sq_ready(ring) == 1 ? "" : "s",
-			       UB_ENTER_TRIES * UB_ENTER_BACKOFF_US / 1000, strerror(-ret));
-			td_verror(td, -ret, "io_uring_enter");
-			return ret;
-		}
-		usleep(UB_ENTER_BACKOFF_US);
-again:
-		ret = ub_enter_once(ud, wait_nr, flush);
-	}
-}
-
-static inline __attribute__((always_inline)) int
-ub_enter(struct thread_data *td, struct ub_data *ud, unsigned int wait_nr, bool flush)
-{
-	int ret = ub_enter_once(ud, wait_nr, flush);
-
-	if (ub_likely(ret >= 0))
-		return 0;
-	return ub_enter_failed(td, ud, wait_nr, flush, ret);
-}
-
 /* Hand the queued SQEs to the kernel (and wait for wait_nr CQEs). */
 static int ub_submit(struct thread_data *td, struct ub_data *ud, unsigned int wait_nr)
 {
 	unsigned int queued = ud->nr_pending;
 
-	ub_mark_issued(td, ud);
+	ub_mark_issued(td, ud->pending, &ud->nr_pending);
 	ud->deferred_submit = false;
 	ud->submitted_total += queued;
 	/* The SQ thread takes every SQE in the SQ ring: nothing is refused. */

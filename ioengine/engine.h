@@ -73,7 +73,7 @@ enum { UB_DEFER_AUTO = 0, UB_DEFER_OFF = 1, UB_DEFER_ON = 2 };
  * A refused submit (-EAGAIN/-EBUSY: the kernel is out of requests or CQ
  * space) with nothing to reap is retried this often, this far apart, before
  * the job fails: nothing but time can free what the kernel lacks.  Used by
- * every backend's submit (engine.c, bpf_chain.c).
+ * every backend's submit (ioengine/submit.h).
  */
 #define UB_ENTER_TRIES		100
 #define UB_ENTER_BACKOFF_US	10000

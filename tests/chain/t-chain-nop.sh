@@ -53,4 +53,39 @@ nop_case nop-user-sqpoll-len8-qd8 8 --iodepth=8 --sqthread_poll=1
 nop_case nop-link2-sqpoll-len8-qd8 8 --iodepth=8 --sqthread_poll=1 --chain_link=2
 nop_case nop-user-regs-len8-qd8 8 --iodepth=8 --registerfiles=1 --register_ring_fd=1
 nop_case nop-user-randread-len8-qd8 8 --iodepth=8 --rw=randread
+# The user-space chain enters the kernel through the engine's one submit
+# helper (ioengine/submit.h): on a DEFER_TASKRUN ring (the default without
+# SQPOLL) every io_uring_enter that submits also carries GETEVENTS, as reads
+# and writes do (tests/engine/t-engine-enters.sh), and the chain's enter
+# count (report=PATH, chain.enters) is strace's.  Its own loop submitted
+# bare here (7 of 1031 calls at chain_len=8 QD8).
+nop_getevents() {
+	local name=nop-user-getevents-len8-qd8 got enters engine traced bare
+	if ! command -v strace >/dev/null; then
+		skip "$name: no strace (scripts/install-deps.sh installs it)"
+		return
+	fi
+	strace -f -e trace=io_uring_enter -o "$UB_SCRATCH/$name.strace" \
+		"$(ub_fio_bin)" --thread --ioengine="external:$UB_ENGINE" --name=x --filename="$f" \
+		--size=4m --bs=4k --rw=read --chain_op=nop --chain_len=8 --iodepth=8 \
+		--report="$UB_SCRATCH/$name.jsonl" --output=/dev/null >"$UB_SCRATCH/$name.log" 2>&1
+	got=$(sqlite3 :memory: "select json_extract(v,'\$.chain.enters') || ' ' || json_extract(v,'\$.enter_calls')
+		from (select cast(readfile('$UB_SCRATCH/$name.jsonl') as text) v)")
+	read -r enters engine <<<"$got"
+	# Submitting calls without GETEVENTS: io_uring_enter(fd, to_submit, min, flags, ...).
+	read -r traced bare < <(awk -F'[(,]' '/io_uring_enter\(/ { c++; if ($3 + 0 > 0 && $5 !~ /GETEVENTS/) b++ }
+		END { print c + 0, b + 0 }' "$UB_SCRATCH/$name.strace")
+	if ! grep -q 'flags .*DEFER_TASKRUN' "$UB_SCRATCH/$name.log"; then
+		skip "$name: the ring is not DEFER_TASKRUN: $(grep -m1 'ring ' "$UB_SCRATCH/$name.log")"
+	elif [ -z "${enters:-}" ]; then
+		not_ok "$name: no chain enters in the report: $(grep -m2 -E 'uringbpf|fio:' "$UB_SCRATCH/$name.log" | tr '\n' ' ')"
+	elif [ "$bare" != 0 ]; then
+		not_ok "$name: $bare of $traced io_uring_enter calls submit without IORING_ENTER_GETEVENTS"
+	elif [ "$traced" != "$enters" ] || [ "$traced" != "$engine" ]; then
+		not_ok "$name: strace saw $traced io_uring_enter calls, the chain counts $enters, the engine $engine"
+	else
+		ok "$name: $traced io_uring_enter calls, each submit with GETEVENTS, counted exactly"
+	fi
+}
+nop_getevents
 finish

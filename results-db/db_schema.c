@@ -42,6 +42,26 @@ static const char schema_v1[] =
 	" GROUP BY r.sweep, r.config, j.rw, j.bs, j.iodepth;";
 
 /*
+ * The per-iodepth views over run_points, as version 2 made them; versions 3
+ * and 5 recreate them unchanged after replacing run_points.
+ */
+#define VIEWS_BY_IODEPTH \
+	"CREATE VIEW kiops_by_iodepth AS" \
+	" WITH p AS (SELECT *, avg(kiops) OVER" \
+	"  (PARTITION BY sweep, config, rw, bs_bytes, iodepth) AS m FROM run_points)" \
+	" SELECT sweep, config, rw, min(bs) AS bs, iodepth, count(*) AS n," \
+	"  avg(kiops) AS kiops_mean," \
+	"  CASE WHEN count(*) > 1 THEN sqrt(sum((kiops - m) * (kiops - m)) / (count(*) - 1))" \
+	"   ELSE 0.0 END AS kiops_stddev," \
+	"  min(kiops) AS kiops_min, max(kiops) AS kiops_max" \
+	" FROM p GROUP BY sweep, config, rw, bs_bytes, iodepth;" \
+	"CREATE VIEW latency_by_iodepth AS" \
+	" SELECT sweep, config, rw, min(bs) AS bs, iodepth, count(*) AS n," \
+	"  avg(clat_mean_us) AS clat_mean_us, avg(clat_p50_us) AS clat_p50_us," \
+	"  avg(clat_p99_us) AS clat_p99_us, avg(clat_p999_us) AS clat_p999_us," \
+	"  avg(clat_p9999_us) AS clat_p9999_us, max(clat_p99_us) AS clat_p99_us_max"
+
+/*
  * Version 2: devices, tags, fio --client files (several runs per file, so
  * the content hash is unique per (hash, part)), per-job config labels and
  * ring-mode flags, more latency columns, and the views for plain sqlite3
@@ -162,20 +182,7 @@ static const char schema_v2[] =
 	"  avg(clat_p9999_us) AS clat_p9999_us"
 	" FROM job_metrics GROUP BY run_id, config, rw, bs_bytes, iodepth, numjobs;"
 	/* Sample standard deviation over repeats (n-1); 0 for a single run. */
-	"CREATE VIEW kiops_by_iodepth AS"
-	" WITH p AS (SELECT *, avg(kiops) OVER"
-	"  (PARTITION BY sweep, config, rw, bs_bytes, iodepth) AS m FROM run_points)"
-	" SELECT sweep, config, rw, min(bs) AS bs, iodepth, count(*) AS n,"
-	"  avg(kiops) AS kiops_mean,"
-	"  CASE WHEN count(*) > 1 THEN sqrt(sum((kiops - m) * (kiops - m)) / (count(*) - 1))"
-	"   ELSE 0.0 END AS kiops_stddev,"
-	"  min(kiops) AS kiops_min, max(kiops) AS kiops_max"
-	" FROM p GROUP BY sweep, config, rw, bs_bytes, iodepth;"
-	"CREATE VIEW latency_by_iodepth AS"
-	" SELECT sweep, config, rw, min(bs) AS bs, iodepth, count(*) AS n,"
-	"  avg(clat_mean_us) AS clat_mean_us, avg(clat_p50_us) AS clat_p50_us,"
-	"  avg(clat_p99_us) AS clat_p99_us, avg(clat_p999_us) AS clat_p999_us,"
-	"  avg(clat_p9999_us) AS clat_p9999_us, max(clat_p99_us) AS clat_p99_us_max"
+	VIEWS_BY_IODEPTH
 	" FROM run_points GROUP BY sweep, config, rw, bs_bytes, iodepth;";
 
 
@@ -382,20 +389,7 @@ static const char schema_v5[] =
 	" LEFT JOIN run_steadiness sd ON sd.run_id = m.run_id AND " ONE_POINT_RUN
 	" GROUP BY m.run_id, m.config, m.rw, m.bs_bytes, m.iodepth, m.numjobs;"
 	/* Unchanged from version 3: they read run_points. */
-	"CREATE VIEW kiops_by_iodepth AS"
-	" WITH p AS (SELECT *, avg(kiops) OVER"
-	"  (PARTITION BY sweep, config, rw, bs_bytes, iodepth) AS m FROM run_points)"
-	" SELECT sweep, config, rw, min(bs) AS bs, iodepth, count(*) AS n,"
-	"  avg(kiops) AS kiops_mean,"
-	"  CASE WHEN count(*) > 1 THEN sqrt(sum((kiops - m) * (kiops - m)) / (count(*) - 1))"
-	"   ELSE 0.0 END AS kiops_stddev,"
-	"  min(kiops) AS kiops_min, max(kiops) AS kiops_max"
-	" FROM p GROUP BY sweep, config, rw, bs_bytes, iodepth;"
-	"CREATE VIEW latency_by_iodepth AS"
-	" SELECT sweep, config, rw, min(bs) AS bs, iodepth, count(*) AS n,"
-	"  avg(clat_mean_us) AS clat_mean_us, avg(clat_p50_us) AS clat_p50_us,"
-	"  avg(clat_p99_us) AS clat_p99_us, avg(clat_p999_us) AS clat_p999_us,"
-	"  avg(clat_p9999_us) AS clat_p9999_us, max(clat_p99_us) AS clat_p99_us_max"
+	VIEWS_BY_IODEPTH
 	" FROM run_points GROUP BY sweep, config, rw, bs_bytes, iodepth;"
 	/* Means over the repeats that have a CPU figure (n of them). */
 	"CREATE VIEW cpu_by_iodepth AS"

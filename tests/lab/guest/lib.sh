@@ -126,11 +126,19 @@ lab_nvme_poll_qids() {
 	seq $((d + r + 1)) $((d + r + p)) | tr '\n' ' '
 }
 
-# lab_irqs PATTERN: interrupts so far on the vectors whose name matches
-# the grep -E PATTERN (summed over CPUs).
+# lab_irqs BASE PATTERN: the interrupts of a run whose handler's name
+# matches the awk PATTERN, from BASE.irq_handler_entry.hist.  Counted by the
+# irq_handler_entry tracepoint, not as a difference of /proc/interrupts: an
+# NVMe controller reset (a command timed out under TCG) frees and requests
+# the vectors again, which restarts their /proc/interrupts counts.
 lab_irqs() {
-	grep -E "$1" /proc/interrupts | awk '{ for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i } END { print s + 0 }'
+	awk -v re="$2" '$1 ~ re { s += $2 } END { print s + 0 }' "$1.irq_handler_entry.hist"
 }
+
+# lab_nvme_resets: the NVMe timeouts and (re)starts of queues the kernel
+# logged so far; a reset logs its queues again.
+LAB_NVME_RESET_RE='nvme.*(timeout|reset|default/read/poll queues)'
+lab_nvme_resets() { dmesg | grep -cE "$LAB_NVME_RESET_RE"; }
 
 # -------------------------------------------------------------- trace ---
 # Evidence of polling, counted by the kernel itself with tracefs histogram
@@ -139,10 +147,11 @@ lab_irqs() {
 #   nvme:nvme_setup_cmd       keys=qid    NVMe commands per hardware queue
 #   kretprobe blk_hctx_poll   keys=found  what each block-layer poll returned
 #     (null_blk: completions reaped; NVMe: 1 if any were reaped)
+#   irq:irq_handler_entry     keys=name   interrupts per handler (nvme0q1, ...)
 
 LAB_TRACE=/sys/kernel/tracing
 LAB_TI=$LAB_TRACE/instances/lab
-LAB_HISTS="io_uring/io_uring_create:flags nvme/nvme_setup_cmd:qid lab/hctx_poll:found"
+LAB_HISTS="io_uring/io_uring_create:flags nvme/nvme_setup_cmd:qid lab/hctx_poll:found irq/irq_handler_entry:name"
 
 lab_trace_start() {
 	local h ev key
@@ -167,7 +176,7 @@ lab_trace_stop() {
 		ev=${h%:*} key=${h#*:}
 		echo 0 >"$LAB_TI/events/$ev/enable"
 		{ echo "== $ev"; cat "$LAB_TI/events/$ev/hist"; } >>"$1.hist.txt"
-		sed -n "s/^{ *$key: *\([-0-9]*\) *} *hitcount: *\([0-9]*\).*/\1 \2/p" \
+		sed -n "s/^{ *$key: *\([^ }]*\) *} *hitcount: *\([0-9]*\).*/\1 \2/p" \
 			"$LAB_TI/events/$ev/hist" >"$1.${ev#*/}.hist"
 		echo "!hist:keys=$key" >"$LAB_TI/events/$ev/trigger"
 	done
@@ -203,14 +212,16 @@ lab_case() {
 	randread) rwopts="--rw=randread --number_ios=${LAB_READ_IOS:-1000}" ;;
 	esac
 	err=$(lab_trace_start) || { CASE_WHY="tracing: $err"; return; }
-	local irq0
-	irq0=$(lab_irqs 'nvme[0-9]+q[1-9]')
+	local resets0
+	resets0=$(lab_nvme_resets)
 	# shellcheck disable=SC2086
 	lab_fio "$engine" "$CASE_BASE" --name="$name" --filename="$dev" --direct=1 --bs=4k \
 		--iodepth=16 --size="${LAB_SIZE:-8m}" --verify=crc32c --verify_fatal=1 $rwopts $opts
 	rc=$?
-	CASE_IRQS=$(( $(lab_irqs 'nvme[0-9]+q[1-9]') - irq0 ))
 	lab_trace_stop "$CASE_BASE"
+	CASE_IRQS=$(lab_irqs "$CASE_BASE" '^nvme[0-9]+q[1-9][0-9]*$')
+	CASE_RESETS=$(( $(lab_nvme_resets) - resets0 ))
+	[ "$CASE_RESETS" = 0 ] || note "$name: the NVMe controller timed out or was reset during the run: $(dmesg | grep -E "$LAB_NVME_RESET_RE" | tail -n 2 | tr '\n' ' ')"
 
 	[ "$rc" = 0 ] || CASE_WHY="$CASE_WHY fio exited $rc ($(grep -m 1 -E 'uringbpf:.*(hipri|needs|cannot|refus)|error|fio:' "$CASE_BASE.log"));"
 	if grep -qiE 'verify.*(fail|bad|mismatch)|bad magic|crc32c.*(fail|bad)' "$CASE_BASE.log"; then

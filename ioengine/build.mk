@@ -2,6 +2,10 @@
 # fio tree (FIO_SRC) whose binary loads it.
 ENGINE_SRCS := $(wildcard ioengine/*.c)
 ENGINE_OBJS := $(patsubst ioengine/%.c,$(B)/ioengine/%.o,$(ENGINE_SRCS))
+# host_identity=1 describes the host and device with the results library's
+# own code (one computation, one place): those files, built for the engine.
+ENGINE_RDB := host device nvme_identify errors
+ENGINE_OBJS += $(patsubst %,$(B)/ioengine/rdb/%.o,$(ENGINE_RDB))
 ENGINE_SO := $(B)/fio-uringbpf.so
 ENGINE_CFLAGS := $(UB_CFLAGS) -fPIC -fvisibility=hidden -include $(FIO_SRC)/config-host.h \
 	-I$(FIO_SRC) $(LIBURING_CFLAGS) $(LIBBPF_CFLAGS) $(LIBNVME_CFLAGS) -Wno-unused-function
@@ -10,6 +14,10 @@ ENGINE_LIBS := $(LIBURING_LIBS) $(LIBBPF_LIBS) $(LIBNVME_LIBS)
 ALL_TARGETS += $(ENGINE_SO)
 
 $(B)/ioengine/%.o: ioengine/%.c $(wildcard ioengine/*.h) config-host.h | $(B)
+	@mkdir -p $(dir $@)
+	$(CC) $(ENGINE_CFLAGS) -c -o $@ $<
+
+$(B)/ioengine/rdb/%.o: results-db/%.c results-db/db.h config-host.h | $(B)
 	@mkdir -p $(dir $@)
 	$(CC) $(ENGINE_CFLAGS) -c -o $@ $<
 

@@ -17,6 +17,7 @@
 #include "ioengine/leak_check.h"
 #include "ioengine/bpf_chain.h"
 #include "ioengine/engine.h"
+#include "ioengine/host_identity.h"
 #include "ioengine/engine_options.h"
 #include "ioengine/passthru_fio.h"
 #include "ioengine/restrict_fio.h"
@@ -88,6 +89,13 @@ static void ub_free(struct ub_data *ud)
 	ub_harden_free(ud);
 	ub_passthru_fio_free(ud);
 	free(ud);
+}
+
+/* Called by fio's backend process before the job forks (ioengine/host_identity.c). */
+static int ub_setup(struct thread_data *td)
+{
+	ub_host_identity(td);
+	return 0;
 }
 
 static int ub_init(struct thread_data *td)
@@ -786,6 +794,7 @@ struct ioengine_ops ioengine = {
 	.name			= "uringbpf",
 	.version		= FIO_IOOPS_VERSION,
 	.flags			= FIO_NO_OFFLOAD | FIO_ASYNCIO_SETS_ISSUE_TIME,
+	.setup			= ub_setup,
 	.init			= ub_init,
 	.post_init		= ub_post_init,
 	.io_u_init		= ub_io_u_init,

@@ -62,6 +62,7 @@ struct ub_options {
 	unsigned int chain_op;		/* enum ub_chain_op (bpf/chain.h): read or nop steps */
 	unsigned int chain_link;	/* chain_op=nop, user space: NOPs per IOSQE_IO_LINK link */
 	char *report;			/* report=PATH: ioengine/report.c */
+	unsigned int host_identity;	/* ioengine/host_identity.c */
 };
 
 enum { UB_CMD_NVME = 1 };

@@ -223,6 +223,8 @@ struct fio_option ub_option_table[] = {
 		.category = FIO_OPT_C_ENGINE,
 		.group = FIO_OPT_G_IOURING,
 	},
+	UB_BOOL_OPT("host_identity", "Host identity in the job description", host_identity, "0",
+		    "Put this host's kernel, CPU model and the first file's device into the job's description (JSON \"desc\"), so fio --client results say which machine ran them"),
 	{
 		.name = "chain_op",
 		.lname = "Chain step",

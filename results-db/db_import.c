@@ -165,8 +165,8 @@ static int bind_doc(struct import *im, sqlite3_stmt *st)
 	return sqlite3_bind_text(st, 1, im->doc.json, (int)im->doc.len, SQLITE_STATIC);
 }
 
-/* Same device description as an earlier run: reuse its row. */
-static int device_row(struct import *im)
+/* Same device description as an earlier run: reuse its row; *id is the row. */
+static int device_row(struct import *im, const struct ub_device *d, long long *id)
 {
 	static const char find[] =
 		"SELECT id FROM devices WHERE path IS ?1 AND kind IS ?2 AND model IS ?3"
@@ -174,7 +174,6 @@ static int device_row(struct import *im)
 	static const char add[] =
 		"INSERT INTO devices(path, kind, model, serial, firmware, lba_size, size, nvme)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
-	const struct ub_device *d = im->o->device;
 	const char *sql[2] = { find, add };
 	int i, rc;
 
@@ -194,14 +193,14 @@ static int device_row(struct import *im)
 		rc = rc ? rc : sqlite3_bind_int(st, 8, d->nvme);
 		rc = rc ? rc : sqlite3_step(st);
 		if (rc == SQLITE_ROW)
-			im->device_id = sqlite3_column_int64(st, 0);
+			*id = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
 		if (rc == SQLITE_ROW)
 			return UB_OK;
 		if (rc != SQLITE_DONE)
 			return ub_fail_sql(im->e, im->db, im->name);
 	}
-	im->device_id = sqlite3_last_insert_rowid(im->db);
+	*id = sqlite3_last_insert_rowid(im->db);
 	return UB_OK;
 }
 
@@ -511,6 +510,93 @@ static int engine_build_from_jobs(struct import *im, struct part *p)
 	return run_once(im, st, sqlite3_bind_int64(st, 1, p->run_id));
 }
 
+/*
+ * The host's own identity, when our engine ran with host_identity=1: its
+ * job description is "uringbpf-identity {JSON}" (ioengine/host_identity.c),
+ * the only way a fio --server's kernel, CPU and device reach the client.
+ * It fills what the run does not know yet (kernel NULL or "unknown", no CPU
+ * model, no device); a --kernel or --device given here is kept.
+ */
+static const char identity_sql[] =
+	"WITH id(j) AS (SELECT substr(json_extract(v, '$.desc'), length(?1) + 1)"
+	"  FROM temp.ub_doc_jobs WHERE NOT is_sum AND (?2 = 0 OR (hostname IS ?3 AND port IS ?4))"
+	"  AND substr(json_extract(v, '$.desc'), 1, length(?1)) = ?1"
+	"  AND json_valid(substr(json_extract(v, '$.desc'), length(?1) + 1)) ORDER BY idx LIMIT 1)"
+	" SELECT json_extract(j, '$.k'), json_extract(j, '$.cpu'), json_type(j, '$.dev'),"
+	"  json_extract(j, '$.dev.path'), json_extract(j, '$.dev.kind'), json_extract(j, '$.dev.model'),"
+	"  json_extract(j, '$.dev.sn'), json_extract(j, '$.dev.fw'), json_extract(j, '$.dev.size'),"
+	"  json_extract(j, '$.dev.lba'), json_extract(j, '$.dev.nvme') FROM id";
+
+static void column_copy(sqlite3_stmt *st, int i, char *dst, size_t len)
+{
+	const char *t = (const char *)sqlite3_column_text(st, i);
+
+	snprintf(dst, len, "%s", t ? t : "");
+}
+
+static int host_identity(struct import *im, struct part *p)
+{
+	static const char kinds[][6] = { "file", "block", "char", "dir" };
+	char kernel[256], cpu[256], kind[16];
+	struct ub_device d;
+	long long dev_id = 0;
+	sqlite3_stmt *st;
+	int rc, has_dev = 0;
+	size_t i;
+
+	rc = prep(im, identity_sql, &st);
+	if (rc)
+		return rc;
+	rc = sqlite3_bind_text(st, 1, "uringbpf-identity ", -1, SQLITE_STATIC);
+	rc = rc ? rc : sqlite3_bind_int(st, 2, im->doc.client);
+	rc = rc ? rc : bind_text(st, 3, p->hostname);
+	rc = rc ? rc : sqlite3_bind_int64(st, 4, p->port);
+	rc = rc ? rc : sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return UB_OK;
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return ub_fail_sql(im->e, im->db, im->name);
+	}
+	column_copy(st, 0, kernel, sizeof(kernel));
+	column_copy(st, 1, cpu, sizeof(cpu));
+	memset(&d, 0, sizeof(d));
+	if (!strcmp((const char *)sqlite3_column_text(st, 2) ?: "", "object")) {
+		column_copy(st, 3, d.path, sizeof(d.path));
+		column_copy(st, 4, kind, sizeof(kind));
+		column_copy(st, 5, d.model, sizeof(d.model));
+		column_copy(st, 6, d.serial, sizeof(d.serial));
+		column_copy(st, 7, d.firmware, sizeof(d.firmware));
+		d.size = sqlite3_column_int64(st, 8);
+		d.lba_size = sqlite3_column_int64(st, 9);
+		d.nvme = sqlite3_column_int(st, 10);
+		/* The devices table keeps the kinds device.c names: one of those or none. */
+		for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+			if (!strcmp(kind, kinds[i]))
+				d.kind = kinds[i];
+		has_dev = d.path[0] != 0;
+	}
+	sqlite3_finalize(st);
+	if (has_dev && !im->o->device) {
+		rc = device_row(im, &d, &dev_id);
+		if (rc)
+			return rc;
+	}
+	rc = prep(im, "UPDATE runs SET"
+		  " kernel = CASE WHEN kernel IS NULL OR kernel = 'unknown' THEN coalesce(?2, kernel) ELSE kernel END,"
+		  " cpu_model = coalesce(cpu_model, ?3),"
+		  " device_id = coalesce(device_id, ?4) WHERE id = ?1", &st);
+	if (rc)
+		return rc;
+	rc = sqlite3_bind_int64(st, 1, p->run_id);
+	rc = rc ? rc : bind_text(st, 2, kernel);
+	rc = rc ? rc : bind_text(st, 3, cpu);
+	rc = rc ? rc : bind_int(st, 4, dev_id, dev_id > 0);
+	return run_once(im, st, rc);
+}
+
 static int insert_tags(struct import *im, struct part *p)
 {
 	sqlite3_stmt *st;
@@ -695,7 +781,7 @@ static int import_locked(struct import *im, FILE *out, int *already)
 			return ub_fail(im->e, UB_EDATA, "%s: out of memory", im->name);
 	}
 	if (im->o->device) {
-		rc = device_row(im);
+		rc = device_row(im, im->o->device, &im->device_id);
 		if (rc)
 			return rc;
 	}
@@ -706,6 +792,7 @@ static int import_locked(struct import *im, FILE *out, int *already)
 		rc = rc ? rc : insert_jobs(im, p);
 		rc = rc ? rc : label_jobs(im, p);
 		rc = rc ? rc : engine_build_from_jobs(im, p);
+		rc = rc ? rc : host_identity(im, p);
 		rc = rc ? rc : insert_tags(im, p);
 		rc = rc ? rc : insert_engine_report(im, p);
 		rc = rc ? rc : insert_cpu(im, p);

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Error messages travel up in an ub_err; only main() prints them. */
+/*
+ * Error messages travel up in an ub_err; only main() prints them.  No SQLite
+ * here: the engine links this file (ioengine/build.mk); errors_sql.c has
+ * ub_fail_sql().
+ */
 #include <stdio.h>
 
 #include "results-db/db.h"
@@ -14,9 +18,4 @@ int ub_fail(struct ub_err *e, int code, const char *fmt, ...)
 		va_end(ap);
 	}
 	return code;
-}
-
-int ub_fail_sql(struct ub_err *e, sqlite3 *db, const char *what)
-{
-	return ub_fail(e, UB_EDATA, "%s: %s", what, sqlite3_errmsg(db));
 }

@@ -14,7 +14,9 @@
  * job forks (create_serialize=1, fio's default), so the string lives in the
  * process that reports the results.  With create_serialize=0 the hook runs
  * in the forked job and the description is not seen: the run's kernel then
- * stays unknown, never wrong.  A description the user set is kept.
+ * stays unknown, never wrong.  A description the job already has (the
+ * profiles name their sections so) stays in front: "DESC uringbpf-identity
+ * {...}"; if both do not fit fio's 255 bytes, the job's own text wins.
  * The host and device are described by the results library's own code
  * (results-db/host.c, device.c), compiled into the engine.
  */
@@ -46,7 +48,7 @@ static void json_clean(char *dst, size_t len, const char *src)
  * firmware, then the CPU model) so that it fits fio's 255 bytes.  Returns
  * the length, or -1 if even the shortest form does not fit.
  */
-static int identity_text(char *buf, size_t len, const struct ub_host *h,
+static int identity_text(char *buf, size_t len, const char *desc, const struct ub_host *h,
 			 const struct ub_device *d, int have_dev)
 {
 	char k[96], cpu[96], path[96], model[64], sn[48], fw[24];
@@ -66,13 +68,14 @@ static int identity_text(char *buf, size_t len, const struct ub_host *h,
 		if (level >= 3)
 			cpu[0] = 0;
 		if (have_dev)
-			n = snprintf(buf, len, UB_IDENTITY_PREFIX "{\"k\":\"%s\",\"cpu\":\"%s\",\"dev\":"
+			n = snprintf(buf, len, "%s%s" UB_IDENTITY_PREFIX "{\"k\":\"%s\",\"cpu\":\"%s\",\"dev\":"
 				     "{\"path\":\"%s\",\"kind\":\"%s\",\"model\":\"%s\",\"sn\":\"%s\","
 				     "\"fw\":\"%s\",\"size\":%lld,\"lba\":%lld,\"nvme\":%d}}",
-				     k, cpu, path, d->kind ? d->kind : "", model, sn, fw,
+				     desc, *desc ? " " : "", k, cpu, path, d->kind ? d->kind : "", model, sn, fw,
 				     d->size, d->lba_size, d->nvme);
 		else
-			n = snprintf(buf, len, UB_IDENTITY_PREFIX "{\"k\":\"%s\",\"cpu\":\"%s\"}", k, cpu);
+			n = snprintf(buf, len, "%s%s" UB_IDENTITY_PREFIX "{\"k\":\"%s\",\"cpu\":\"%s\"}",
+				     desc, *desc ? " " : "", k, cpu);
 		if (n >= 0 && n <= UB_IDENTITY_MAX && (size_t)n < len)
 			return n;
 	}
@@ -88,7 +91,7 @@ void ub_host_identity(struct thread_data *td)
 	char buf[512];
 	int have_dev = 0;
 
-	if (!o || !o->host_identity || td->o.description)
+	if (!o || !o->host_identity)
 		return;
 	if (ub_host_probe(&host)) {
 		ub_info(td, "host_identity=1: cannot read this host's kernel release; no identity");
@@ -96,10 +99,13 @@ void ub_host_identity(struct thread_data *td)
 	}
 	if (td->files_index && td->files[0] && td->files[0]->file_name)
 		have_dev = ub_device_identify(td->files[0]->file_name, &dev, &e) == UB_OK;
-	if (identity_text(buf, sizeof(buf), &host, &dev, have_dev) < 0) {
-		ub_info(td, "host_identity=1: the identity does not fit fio's job description; none written");
+	if (identity_text(buf, sizeof(buf), td->o.description ? td->o.description : "",
+			  &host, &dev, have_dev) < 0) {
+		ub_info(td, "host_identity=1: the job's description and this host's identity do not "
+			"fit fio's 255 bytes together; the description is kept, no identity");
 		return;
 	}
 	/* fio frees option strings with free(): strdup, as its parser does. */
+	free(td->o.description);
 	td->o.description = strdup(buf);
 }

@@ -512,16 +512,17 @@ static int engine_build_from_jobs(struct import *im, struct part *p)
 
 /*
  * The host's own identity, when our engine ran with host_identity=1: its
- * job description is "uringbpf-identity {JSON}" (ioengine/host_identity.c),
+ * job description ends in "uringbpf-identity {JSON}" (ioengine/host_identity.c),
  * the only way a fio --server's kernel, CPU and device reach the client.
  * It fills what the run does not know yet (kernel NULL or "unknown", no CPU
  * model, no device); a --kernel or --device given here is kept.
  */
 static const char identity_sql[] =
-	"WITH id(j) AS (SELECT substr(json_extract(v, '$.desc'), length(?1) + 1)"
-	"  FROM temp.ub_doc_jobs WHERE NOT is_sum AND (?2 = 0 OR (hostname IS ?3 AND port IS ?4))"
-	"  AND substr(json_extract(v, '$.desc'), 1, length(?1)) = ?1"
-	"  AND json_valid(substr(json_extract(v, '$.desc'), length(?1) + 1)) ORDER BY idx LIMIT 1)"
+	"WITH d(idx, t) AS (SELECT idx, json_extract(v, '$.desc') FROM temp.ub_doc_jobs"
+	"  WHERE NOT is_sum AND (?2 = 0 OR (hostname IS ?3 AND port IS ?4))),"
+	" id(j) AS (SELECT substr(t, instr(t, ?1) + length(?1) - 1) FROM d"
+	"  WHERE instr(t, ?1) > 0 AND json_valid(substr(t, instr(t, ?1) + length(?1) - 1))"
+	"  ORDER BY idx LIMIT 1)"
 	" SELECT json_extract(j, '$.k'), json_extract(j, '$.cpu'), json_type(j, '$.dev'),"
 	"  json_extract(j, '$.dev.path'), json_extract(j, '$.dev.kind'), json_extract(j, '$.dev.model'),"
 	"  json_extract(j, '$.dev.sn'), json_extract(j, '$.dev.fw'), json_extract(j, '$.dev.size'),"
@@ -547,7 +548,7 @@ static int host_identity(struct import *im, struct part *p)
 	rc = prep(im, identity_sql, &st);
 	if (rc)
 		return rc;
-	rc = sqlite3_bind_text(st, 1, "uringbpf-identity ", -1, SQLITE_STATIC);
+	rc = sqlite3_bind_text(st, 1, "uringbpf-identity {", -1, SQLITE_STATIC);
 	rc = rc ? rc : sqlite3_bind_int(st, 2, im->doc.client);
 	rc = rc ? rc : bind_text(st, 3, p->hostname);
 	rc = rc ? rc : sqlite3_bind_int64(st, 4, p->port);

@@ -66,12 +66,19 @@ client_run plain ""
 "$UB_DB" --db "$db" import --sweep plain "$tmp/plain.json" >>"$tmp/import.log" 2>&1
 expect_eq "remote-identity-absent" "$(run_row plain)" "-|-|-|-|-"
 
-# A description the user set is kept, and then there is no identity.
+# A description the job has (the profiles describe their sections) stays in front.
 client_run mine "host_identity=1
-description=my own words"
+description=io_uring (SQPOLL)"
 "$UB_DB" --db "$db" import --sweep mine "$tmp/mine.json" >>"$tmp/import.log" 2>&1
-expect_eq "remote-identity-user-description" "$(jx "$tmp/mine.json" "json_extract(j, '\$.client_stats[0].desc')")|$(run_row mine)" \
-	"my own words|-|-|-|-|-"
+expect_eq "remote-identity-after-description" "$(jx "$tmp/mine.json" "substr(json_extract(j, '\$.client_stats[0].desc'), 1, 37)")|$(run_row mine)" \
+	"io_uring (SQPOLL) uringbpf-identity {|$kernel|$cpu|$dev|block|$size"
+# ... unless both do not fit fio's 255 bytes: then the job's own text wins, whole.
+long=$(printf 'd%.0s' $(seq 250))
+client_run long "host_identity=1
+description=$long"
+"$UB_DB" --db "$db" import --sweep long "$tmp/long.json" >>"$tmp/import.log" 2>&1
+expect_eq "remote-identity-long-description" "$(jx "$tmp/long.json" "json_extract(j, '\$.client_stats[0].desc')")|$(run_row long)" \
+	"$long|-|-|-|-|-"
 
 # A kernel given on the command line (not "unknown") is the user's word: kept.
 # (The same bytes again would be "already imported": a copy with one more newline.)

@@ -91,13 +91,6 @@ static void ub_free(struct ub_data *ud)
 	free(ud);
 }
 
-/* Called by fio's backend process before the job forks (ioengine/host_identity.c). */
-static int ub_setup(struct thread_data *td)
-{
-	ub_host_identity(td);
-	return 0;
-}
-
 static int ub_init(struct thread_data *td)
 {
 	struct ub_options *o = td->eo;
@@ -757,11 +750,18 @@ static int ub_close_file(struct thread_data *td, struct fio_file *f)
 	return 0;
 }
 
-/* Runs before ->init too: fio sizes files in its main process. */
+/*
+ * Runs before ->init too: fio sizes files in its main process (the backend,
+ * before the job forks), which is where the job's description must be set
+ * for host_identity=1 to reach the results.  (Not a ->setup hook: an engine
+ * with one replaces fio's own sizing of every file.)
+ */
 static int ub_get_file_size(struct thread_data *td, struct fio_file *f)
 {
 	struct ub_options *o = td->eo;
 
+	if (td->files_index && f == td->files[0])
+		ub_host_identity(td);
 	return o->passthru ? ub_passthru_fio_get_file_size(td, f) : generic_get_file_size(td, f);
 }
 
@@ -794,7 +794,6 @@ struct ioengine_ops ioengine = {
 	.name			= "uringbpf",
 	.version		= FIO_IOOPS_VERSION,
 	.flags			= FIO_NO_OFFLOAD | FIO_ASYNCIO_SETS_ISSUE_TIME,
-	.setup			= ub_setup,
 	.init			= ub_init,
 	.post_init		= ub_post_init,
 	.io_u_init		= ub_io_u_init,

@@ -10,11 +10,12 @@
  * free-form per-job string a server returns; it lands in the JSON as "desc",
  * where the results database reads it (results-db/db_import.c).
  *
- * Set from the setup hook, which fio calls in its backend process before the
- * job forks (create_serialize=1, fio's default), so the string lives in the
- * process that reports the results.  With create_serialize=0 the hook runs
- * in the forked job and the description is not seen: the run's kernel then
- * stays unknown, never wrong.  A description the job already has (the
+ * Set when fio sizes the job's first file (the engine's get_file_size), which
+ * fio does in its backend process before the job forks (create_serialize=1,
+ * fio's default), so the string lives in the process that reports the
+ * results.  With create_serialize=0 the sizing runs in the forked job and
+ * the description is not seen: the run's kernel then stays unknown, never
+ * wrong.  Sizing may run more than once: an identity already there is kept.  A description the job already has (the
  * profiles name their sections so) stays in front: "DESC uringbpf-identity
  * {...}"; if both do not fit fio's 255 bytes, the job's own text wins.
  * The host and device are described by the results library's own code
@@ -91,7 +92,8 @@ void ub_host_identity(struct thread_data *td)
 	char buf[512];
 	int have_dev = 0;
 
-	if (!o || !o->host_identity)
+	if (!o || !o->host_identity ||
+	    (td->o.description && strstr(td->o.description, UB_IDENTITY_PREFIX "{")))
 		return;
 	if (ub_host_probe(&host)) {
 		ub_info(td, "host_identity=1: cannot read this host's kernel release; no identity");

@@ -49,6 +49,8 @@ static const char usage_text[] =
 	"  configs [--sweep NAME]      config labels, first seen first\n"
 	"  info [--sweep NAME]         sweep, device, kernel, host, fio_version, date, runs\n"
 	"  seed-shape --sweep NAME     SQPOLL+IOPOLL / IOPOLL per iodepth: the seed table beside NAME\n"
+	"  precondition --sweep NAME   how the sweep's target was preconditioned: the fill, then\n"
+	"                              fio's steady-state verdict, or why it does not apply\n"
 	"  runs                        id, time, sweep, config, host, file (tab separated)\n"
 	"  export-csv [--view NAME]    a view or table as CSV (default kiops_by_iodepth)\n"
 	"  sql \"SELECT ...\"            one read-only query, columns separated by '|'\n"
@@ -74,6 +76,10 @@ static const char usage_text[] =
 	"  resume-sweep NAME           the sweep's options (NUL-separated); exit 4 if it ended and\n"
 	"                              nothing is pending\n"
 	"  plan --sweep NAME           every planned point and its fate (tab separated)\n"
+	"  precondition-record NAME TARGET [FILE.json]\n"
+	"                              the sweep's preconditioning: the fio JSON of its run on a\n"
+	"                              device (profiles/precondition.fio), or none for a file\n"
+	"                              (recorded as not applying, with why); exit 1 if it failed\n"
 	"  not-run --sweep NAME        what the sweep did not run: config, iodepth (all), reason,\n"
 	"                              fate, code (tab separated)\n";
 
@@ -151,6 +157,9 @@ static const struct cmd cmds[] = {
 	{ "plan-end", no_opts, 1, 1, "NAME" },
 	{ "resume-sweep", no_opts, 1, 1, "NAME" },
 	{ "plan", sweep_opts, 0, 0, "" },
+	/* precondition.c */
+	{ "precondition", sweep_opts, 0, 0, "" },
+	{ "precondition-record", no_opts, 2, 3, "NAME TARGET [FILE.json]" },
 	{ "not-run", sweep_opts, 0, 0, "" },
 };
 
@@ -555,6 +564,22 @@ static int cmd_plan(sqlite3 *db, const char *cmd, const char *sweep, const char 
 	return rc;
 }
 
+/* precondition-record NAME TARGET [FILE.json] (precondition.c). */
+static int cmd_precondition_record(sqlite3 *db, int npos, char **pos, struct ub_err *e)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int rc = UB_OK;
+
+	if (npos == 3)
+		rc = read_file(pos[2], &buf, &len, e);
+	if (rc == UB_OK)
+		rc = ub_precondition_record(db, pos[0], pos[1], npos == 3 ? pos[2] : NULL, buf, len,
+					    stdout, e);
+	free(buf);
+	return rc;
+}
+
 static int run(const struct cmd *c, struct args *a, const char *path, int npos, char **pos)
 {
 	/* Commands that may make the database: import, and a sweep's claim. */
@@ -615,6 +640,11 @@ static int run(const struct cmd *c, struct args *a, const char *path, int npos, 
 		rc = ub_cmd_claim_sweep(db, path, pos[0], a->imp.host, stdout, &e);
 	else if (!strcmp(c->name, "run-summary"))
 		rc = cmd_run_summary(db, npos, pos, &e);
+	else if (!strcmp(c->name, "precondition"))
+		rc = a->f.sweep ? ub_cmd_precondition(db, a->f.sweep, stdout, &e) :
+		     ub_fail(&e, UB_EUSAGE, "--sweep NAME: which sweep's preconditioning");
+	else if (!strcmp(c->name, "precondition-record"))
+		rc = cmd_precondition_record(db, npos, pos, &e);
 	else if (!strncmp(c->name, "plan", 4) || !strcmp(c->name, "fate") || !strcmp(c->name, "not-run") ||
 		 !strcmp(c->name, "resume-sweep"))
 		rc = cmd_plan(db, c->name, a->f.sweep, path, npos, pos, &e);
@@ -674,7 +704,7 @@ int cmd_db(int argc, char **argv)
 		return usage_err(NULL, "unknown command '%s': use import, table, series, cdf, configs, "
 				 "info, runs, export-csv, sql, compare, claim-sweep, run-summary, "
 				 "profile-sections, engine-report, plan, not-run, plan-add, plan-options, "
-				 "plan-pending, plan-end, fate or resume-sweep", argv[i]);
+				 "plan-pending, plan-end, fate, resume-sweep, precondition or precondition-record", argv[i]);
 	a.cmd = c->name;
 	rc = parse_cmd(&a, c, argc - i, argv + i);
 	if (rc == UB_OK)

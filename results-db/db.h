@@ -35,7 +35,7 @@ int ub_fail(struct ub_err *e, int code, const char *fmt, ...)
 int ub_fail_sql(struct ub_err *e, sqlite3 *db, const char *what);
 
 /* db_schema.c */
-#define UB_SCHEMA_VERSION 6
+#define UB_SCHEMA_VERSION 7
 enum ub_open_mode { UB_OPEN_CREATE, UB_OPEN_EXISTING };
 int ubdb_open(const char *path, enum ub_open_mode mode, sqlite3 **out, struct ub_err *e);
 int ubdb_exec(sqlite3 *db, const char *sql, struct ub_err *e);
@@ -246,6 +246,16 @@ int ub_cmd_engine_report(const char *name, const char *buf, size_t len, FILE *ou
 /* export.c */
 int ub_cmd_export_csv(sqlite3 *db, const char *view, FILE *out, struct ub_err *e);
 int ub_cmd_sql(sqlite3 *db, const char *sql, FILE *out, struct ub_err *e);
+
+/*
+ * precondition.c: does preconditioning apply to TARGET (1: a device; 0: a
+ * file, with why; -1: cannot stat it, with why); record a sweep's
+ * preconditioning (json NULL: it does not apply) and print it.
+ */
+int ub_precondition_applies(const char *target, char *why, size_t len);
+int ub_precondition_record(sqlite3 *db, const char *sweep, const char *target, const char *name,
+			   const char *json, size_t len, FILE *out, struct ub_err *e);
+int ub_cmd_precondition(sqlite3 *db, const char *sweep, FILE *out, struct ub_err *e);
 
 /* sha256.c */
 void ub_sha256_hex(const void *data, size_t len, char hex[65]);

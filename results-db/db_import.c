@@ -598,6 +598,27 @@ static int host_identity(struct import *im, struct part *p)
 	return run_once(im, st, rc);
 }
 
+/* fio's steady-state detection, for the part's jobs that used it (schema 7). */
+static const char steady_sql[] =
+	"INSERT INTO steady_state(job_id, spec, duration_s, attained, criterion, max_deviation, slope)"
+	" SELECT j.id, json_extract(d.v, '$.steadystate.ss'), json_extract(d.v, '$.steadystate.duration'),"
+	"  json_extract(d.v, '$.steadystate.attained') <> 0, json_extract(d.v, '$.steadystate.criterion'),"
+	"  json_extract(d.v, '$.steadystate.max_deviation'), json_extract(d.v, '$.steadystate.slope')"
+	" FROM jobs j JOIN temp.ub_doc_jobs d ON d.idx = j.idx"
+	" WHERE j.run_id = ?1 AND json_type(d.v, '$.steadystate') = 'object'"
+	"  AND json_type(d.v, '$.steadystate.ss') = 'text'";
+
+static int insert_steady_state(struct import *im, struct part *p)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = prep(im, steady_sql, &st);
+	if (rc)
+		return rc;
+	return run_once(im, st, sqlite3_bind_int64(st, 1, p->run_id));
+}
+
 static int insert_tags(struct import *im, struct part *p)
 {
 	sqlite3_stmt *st;
@@ -794,6 +815,7 @@ static int import_locked(struct import *im, FILE *out, int *already)
 		rc = rc ? rc : label_jobs(im, p);
 		rc = rc ? rc : engine_build_from_jobs(im, p);
 		rc = rc ? rc : host_identity(im, p);
+		rc = rc ? rc : insert_steady_state(im, p);
 		rc = rc ? rc : insert_tags(im, p);
 		rc = rc ? rc : insert_engine_report(im, p);
 		rc = rc ? rc : insert_cpu(im, p);

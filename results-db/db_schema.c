@@ -431,9 +431,46 @@ static const char schema_v6[] =
 	" PRIMARY KEY(sweep, seq),"
 	" UNIQUE(sweep, config, iodepth, repeat));";
 
+/*
+ * Version 7 (issue 14): fio's steady-state detection (ss=, ss_dur, ss_ramp),
+ * per job that used it, as fio's JSON reports it ("steadystate"): a job
+ * that attained it ended early, one that did not ran its whole runtime.
+ * And a sweep's preconditioning (results-db/precondition.c): whether it
+ * applies to the target, why not, and the run that did it (imported with
+ * no sweep, so it is never a point of the sweep's tables).
+ */
+static const char schema_v7[] =
+	"CREATE TABLE steady_state("
+	" job_id INTEGER PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,"
+	" spec TEXT NOT NULL,"		/* fio's own text, e.g. "iops_slope:20.000000%" */
+	" duration_s REAL,"
+	" attained INTEGER NOT NULL CHECK (attained IN (0, 1)),"
+	" criterion TEXT, max_deviation REAL, slope REAL);"
+	"CREATE TABLE preconditions("
+	" sweep TEXT PRIMARY KEY REFERENCES sweeps(name),"
+	" target TEXT NOT NULL,"
+	" applies INTEGER NOT NULL CHECK (applies IN (0, 1)),"
+	" reason TEXT,"
+	" run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,"
+	" recorded_at TEXT NOT NULL);"
+	/* Written bytes of the fill (jobs without steady state), then the steady phase. */
+	"CREATE VIEW precondition_summary AS"
+	" SELECT p.sweep, p.target, p.applies, p.reason, p.run_id,"
+	"  (SELECT sum(x.io_bytes) FROM jobs j JOIN results x ON x.job_id = j.id"
+	"   WHERE j.run_id = p.run_id AND x.ddir = 'write'"
+	"   AND NOT EXISTS (SELECT 1 FROM steady_state s WHERE s.job_id = j.id)) AS fill_bytes,"
+	"  (SELECT sum(j.job_runtime_ms) FROM jobs j WHERE j.run_id = p.run_id"
+	"   AND NOT EXISTS (SELECT 1 FROM steady_state s WHERE s.job_id = j.id)) AS fill_ms,"
+	"  s.spec AS ss_spec, s.attained AS ss_attained, sj.job_runtime_ms AS ss_ms"
+	" FROM preconditions p"
+	" LEFT JOIN jobs sj ON sj.run_id = p.run_id"
+	"  AND sj.id = (SELECT min(s2.job_id) FROM steady_state s2 JOIN jobs j2 ON j2.id = s2.job_id"
+	"               WHERE j2.run_id = p.run_id)"
+	" LEFT JOIN steady_state s ON s.job_id = sj.id;";
+
 static const struct migration migrations[UB_SCHEMA_VERSION] = {
 	{ schema_v1, NULL }, { schema_v2, NULL }, { schema_v3, fill_v3 }, { schema_v4, NULL },
-	{ schema_v5, NULL }, { schema_v6, NULL },
+	{ schema_v5, NULL }, { schema_v6, NULL }, { schema_v7, NULL },
 };
 
 int ubdb_exec(sqlite3 *db, const char *sql, struct ub_err *e)

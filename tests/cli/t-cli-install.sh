@@ -21,7 +21,7 @@ want=$( {
 		usr/local/lib/fio/fio-uringbpf.so "$share/plot/plot" "$share/scripts/sweep" \
 		"$share/scripts/demo" "$share/scripts/lab" "$share/scripts/lib/debian-archive.sh" \
 		"$share/profiles/README.md"
-	(cd "$UB_TOP" && ls profiles/*.fio plot/*.gp) | sed "s|^|$share/|"
+	(cd "$UB_TOP" && ls profiles/*.fio profiles/phases/*.fio plot/*.gp) | sed "s|^|$share/|"
 } | LC_ALL=C sort)
 got=$(cd "$d" && find . ! -type d | sed 's|^\./||' | LC_ALL=C sort)
 expect_eq install-files "$got" "$want"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # A schema version 1 database (fixtures/schema-v1.sql), a version 2 one
 # (fixtures/schema-v2.sql) and a version 4 one (fixtures/schema-v4.sql) are
-# migrated to the current version (6) on first use, and a version 5 one
+# migrated to the current version (7) on first use, and a version 5 one
 # (fixtures/schema-v5.sql) gains the sweep plan (sweep_plan, sweeps.options):
 # rows kept, new columns filled from the raw JSON every run keeps, views and
 # imports working; a newer one is refused.
@@ -22,7 +22,7 @@ out=$("$UB_DB" --db "$db" table --sweep v1sweep); rc=$?
 expect_eq table-after-migration "$rc:$out" "0:| config | 1 | 4 |
 |---|---|---|
 | io_uring | $(raw 1 "printf('%.1f', json_extract(j, '\$.jobs[0].read.iops') / 1000.0)") | $(raw 2 "printf('%.1f', json_extract(j, '\$.jobs[0].read.iops') / 1000.0)") |"
-expect_eq version-now-6 "$(q "$db" "PRAGMA user_version")" 6
+expect_eq version-now-7 "$(q "$db" "PRAGMA user_version")" 7
 expect_eq results-kept "$(q "$db" "SELECT group_concat(job_id || ddir || iops || ',' || clat_p99_us, ';') FROM results")" "$old_results"
 expect_eq runs-kept "$(q "$db" "SELECT group_concat(id || sweep || host || kernel || content_hash || part, ';') FROM runs")" \
 	"1v1sweepoldhost6.1.0-oldv1-hash-qd10;2v1sweepoldhost6.1.0-oldv1-hash-qd40"
@@ -35,7 +35,7 @@ expect_eq fio-time-filled "$(q "$db" "SELECT fio_time FROM runs WHERE id = 1")" 
 expect_eq foreign-keys "$(q "$db" "PRAGMA foreign_key_check")" ""
 expect_eq integrity "$(q "$db" "PRAGMA integrity_check")" ok
 expect_eq new-views "$(q "$db" "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema WHERE type = 'view' ORDER BY name)")" \
-	"cpu_by_iodepth,failed_jobs,job_metrics,kiops_by_iodepth,latency_by_iodepth,run_points,run_steadiness,steadiness_by_iodepth"
+	"cpu_by_iodepth,failed_jobs,job_metrics,kiops_by_iodepth,latency_by_iodepth,precondition_summary,run_points,run_steadiness,steadiness_by_iodepth"
 # Version 3: the sweep name is taken, each point has its latency (one job: its own p99).
 expect_eq v3-sweep-claimed "$(q "$db" "SELECT group_concat(name) FROM sweeps")" v1sweep
 expect_eq v3-point-latency "$(q "$db" "SELECT group_concat(run_id || ':' || source || ':' || clat_p99_us, ';') FROM point_latency ORDER BY run_id")" \
@@ -46,7 +46,7 @@ expect_eq repeats-averaged "$(q "$db" "SELECT n FROM kiops_by_iodepth WHERE iode
 
 # A fresh database goes through the same two steps.
 "$UB_DB" --db "$tmp/new.db" import "$FIX/jsonplus.json" >/dev/null
-expect_eq fresh-db-version "$(q "$tmp/new.db" "PRAGMA user_version")" 6
+expect_eq fresh-db-version "$(q "$tmp/new.db" "PRAGMA user_version")" 7
 expect_eq same-schema-fresh-and-migrated \
 	"$(q "$tmp/new.db" "SELECT group_concat(name || type, ',') FROM (SELECT name, type FROM sqlite_schema ORDER BY name)")" \
 	"$(q "$db" "SELECT group_concat(name || type, ',') FROM (SELECT name, type FROM sqlite_schema ORDER BY name)")"
@@ -58,7 +58,7 @@ expect_eq same-schema-fresh-and-migrated \
 sqlite3 "$tmp/v2.db" <"$FIX/schema-v2.sql"
 expect_eq fixture-is-v2 "$(q "$tmp/v2.db" "PRAGMA user_version")" 2
 "$UB_DB" --db "$tmp/v2.db" runs >/dev/null
-expect_eq v2-now-6 "$(q "$tmp/v2.db" "PRAGMA user_version")" 6
+expect_eq v2-now-7 "$(q "$tmp/v2.db" "PRAGMA user_version")" 7
 nj=$FIX/numjobs2.json
 expect_eq v2-bins-from-raw-json "$(q "$tmp/v2.db" "SELECT group_concat(n, ' ') FROM (SELECT x.id, (SELECT count(*) FROM clat_bins b WHERE b.result_id = x.id) AS n FROM results x WHERE x.ddir = 'read' ORDER BY x.id)")" \
 	"$(jx "$nj" "(SELECT count(*) FROM json_each(j, '\$.jobs[0].read.clat_ns.bins')) || ' ' || (SELECT count(*) FROM json_each(j, '\$.jobs[1].read.clat_ns.bins'))") 0"
@@ -87,7 +87,7 @@ expect_eq v4-table-cpu-unknown "$rc:$out" "0:| config | kiops 4 | cpu_cores 4 |
 |---|---|---|
 | io_uring | $(jx "$FIX/sweep-int-qd4-r1.json" "printf('%.1f', json_extract(j, '\$.jobs[0].read.iops') / 1000.0)") | - |
 | io_uring SQPOLL | $(jx "$FIX/sweep-sqp-qd4-r1.json" "printf('%.1f', json_extract(j, '\$.jobs[0].read.iops') / 1000.0)") | - |"
-expect_eq v4-now-6 "$(q "$tmp/v4.db" "PRAGMA user_version")" 6
+expect_eq v4-now-7 "$(q "$tmp/v4.db" "PRAGMA user_version")" 7
 expect_eq v4-kiops-kept "$(q "$tmp/v4.db" "SELECT group_concat(config || ':' || kiops, ';') FROM run_points")" "$old_kiops"
 expect_eq v4-run-cpu-empty "$(q "$tmp/v4.db" "SELECT count(*) FROM run_cpu")|$(q "$tmp/v4.db" "SELECT count(*) FROM iops_samples")" "0|0"
 expect_eq v4-fio-cpu "$(q "$tmp/v4.db" "SELECT group_concat(config || ':' || ifnull(cpu_cores, '') || ':' || ifnull(kiops_per_core, '') || ':' || fio_cpu_cores, ';') FROM cpu_by_iodepth")" \
@@ -108,7 +108,7 @@ expect_eq fixture-is-v5 "$(q "$tmp/v5.db" "PRAGMA user_version")" 5
 old_runs=$(q "$tmp/v5.db" "SELECT group_concat(id || sweep || config || repeat || content_hash, ';') FROM runs")
 err=$("$UB_DB" --db "$tmp/v5.db" resume-sweep v5sweep 2>&1); rc=$?
 expect_eq v5-not-resumable "$rc:$err" "1:uringbpf-db resume-sweep: sweep 'v5sweep' in $tmp/v5.db has no plan (its runs were imported by hand, or run by a sweep older than schema version 6), so it can't be resumed: run it again under another --sweep-name"
-expect_eq v5-now-6 "$(q "$tmp/v5.db" "PRAGMA user_version")" 6
+expect_eq v5-now-7 "$(q "$tmp/v5.db" "PRAGMA user_version")" 7
 expect_eq v5-runs-kept "$(q "$tmp/v5.db" "SELECT group_concat(id || sweep || config || repeat || content_hash, ';') FROM runs")" "$old_runs"
 expect_eq v5-sweep-kept "$(q "$tmp/v5.db" "SELECT name || '|' || claimed_at || '|' || host || '|' || pid || '|' || coalesce(options, 'NULL') FROM sweeps")" \
 	"v5sweep|2026-12-01T10:00:00Z|oldhost|4242|NULL"
@@ -125,7 +125,7 @@ expect_eq v5-foreign-keys "$(q "$tmp/v5.db" "PRAGMA foreign_key_check")" ""
 
 q "$tmp/new.db" "PRAGMA user_version = 99"
 err=$("$UB_DB" --db "$tmp/new.db" runs 2>&1); rc=$?
-expect_eq newer-schema-refused "$rc:$err" "1:uringbpf-db runs: $tmp/new.db: the database has schema version 99, newer than this uringbpf-db (6): use a newer uringbpf-db"
+expect_eq newer-schema-refused "$rc:$err" "1:uringbpf-db runs: $tmp/new.db: the database has schema version 99, newer than this uringbpf-db (7): use a newer uringbpf-db"
 
 sqlite3 "$tmp/other.db" "CREATE TABLE notes(x); PRAGMA journal_mode = DELETE;" >/dev/null
 err=$("$UB_DB" --db "$tmp/other.db" import "$FIX/jsonplus.json" 2>&1); rc=$?

@@ -1,0 +1,716 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The charts of one sweep: kIOPS vs iodepth (bars for a single iodepth),
+ * kIOPS at one iodepth, kIOPS per CPU core, kIOPS over time, latency
+ * percentiles, the latency CDF. The figures come from the results library
+ * (series, cdf: the one place they are computed); each chart's data is
+ * written beside it as NAME.dat and drawn from there by its template.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/plot/plot.h"
+
+#define KIOPS_YLAB "kIOPS (mean; bars: ±1 stddev)"
+#define CPU_YLAB "kIOPS per CPU core (all threads of fio; bars: ±1 stddev)"
+
+char *plot_path(const struct plot *p, const char *name)
+{
+	char *s;
+
+	return asprintf(&s, "%s/%s", p->out, name) < 0 ? NULL : s;
+}
+
+int plot_add_drawn(struct plot *p, const char *path)
+{
+	char **nd = realloc(p->drawn, sizeof(*nd) * (p->ndrawn + 1));
+
+	if (!nd)
+		return plot_err("out of memory");
+	p->drawn = nd;
+	p->drawn[p->ndrawn] = strdup(path);
+	return p->drawn[p->ndrawn++] ? 0 : plot_err("out of memory");
+}
+
+int plot_style_of(const struct plot *p, const char *label)
+{
+	int s = 0;
+
+	for (int i = 0; i < p->n; i++)
+		if (!strcmp(p->labels[i], label))
+			s = i + 1;
+	return s;
+}
+
+/* Open OUT/name for writing, or say why not. */
+static FILE *out_file(const struct plot *p, const char *name)
+{
+	char *path = plot_path(p, name);
+	FILE *f = path ? fopen(path, "w") : NULL;
+
+	if (!f)
+		plot_err("can't write %s/%s: %s", p->out, name, path ? strerror(errno) : "out of memory");
+	free(path);
+	return f;
+}
+
+static int close_file(const struct plot *p, FILE *f, const char *name)
+{
+	if (fclose(f))
+		return plot_err("writing %s/%s: %s", p->out, name, strerror(errno));
+	return 0;
+}
+
+static void remove_file(const struct plot *p, const char *name)
+{
+	char *path = plot_path(p, name);
+
+	if (path)
+		unlink(path);
+	free(path);
+}
+
+int plot_series(struct plot *p, const char *sweep, const char *metric, const char *file,
+		struct ub_series *s, struct ub_err *e)
+{
+	struct ub_filter f = p->f;
+	FILE *out;
+	int rc;
+
+	f.sweep = sweep;
+	rc = ub_series_load(p->db, &f, "iodepth", metric, s, e);
+	if (rc == UB_OK && !s->n) {
+		ub_series_free(s);
+		rc = ub_fail(e, UB_EDATA, "no results have option iodepth and metric %s", metric);
+	}
+	if (rc || !file)
+		return rc;
+	out = out_file(p, file);
+	if (!out) {
+		ub_series_free(s);
+		return ub_fail(e, UB_EDATA, "can't write %s", file);
+	}
+	ub_series_print(s, out);
+	if (close_file(p, out, file)) {
+		ub_series_free(s);
+		return ub_fail(e, UB_EDATA, "can't write %s", file);
+	}
+	return UB_OK;
+}
+
+/* The configs of a series in block order, and their styles in the kIOPS chart. */
+static int series_labels(const struct plot *p, const struct ub_series *s, char ***labels,
+			 long long **styles, int *n)
+{
+	*labels = NULL;
+	*styles = NULL;
+	*n = 0;
+	for (int i = 0; i < s->n; i++) {
+		if (i && !strcmp(s->p[i - 1].config, s->p[i].config))
+			continue;
+		char **nl = realloc(*labels, sizeof(**labels) * (*n + 1));
+		long long *ns;
+
+		if (nl)
+			*labels = nl;
+		ns = realloc(*styles, sizeof(**styles) * (*n + 1));
+		if (ns)
+			*styles = ns;
+		if (!nl || !ns)
+			return plot_err("out of memory");
+		(*labels)[*n] = s->p[i].config;	/* borrowed from s */
+		/* A config the kIOPS chart lacks gets the next colour after its n. */
+		(*styles)[*n] = p && plot_style_of(p, s->p[i].config) ?
+			plot_style_of(p, s->p[i].config) : (p ? p->n : 0) + 1;
+		(*n)++;
+	}
+	return 0;
+}
+
+/* "\"label\" mean stddev style" per config at iodepth qd: a bar chart's data. */
+static int bar_data(const struct plot *p, const struct ub_series *s, long long qd,
+		    const char *file, int *rows)
+{
+	FILE *f = out_file(p, file);
+	int block = 0;
+
+	*rows = 0;
+	if (!f)
+		return -1;
+	for (int i = 0; i < s->n; i++) {
+		const struct ub_series_point *pt = &s->p[i];
+
+		if (!i || strcmp(s->p[i - 1].config, pt->config))
+			block++;
+		if (strtoll(pt->x, NULL, 10) != qd)
+			continue;
+		fputc('"', f);
+		for (const char *c = pt->config; *c; c++)
+			fputc(*c == '"' ? '\'' : *c, f);
+		fprintf(f, "\" %.3f %.3f %d\n", pt->value, pt->stddev, block);
+		(*rows)++;
+	}
+	return close_file(p, f, file);
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The distinct iodepths of a series, ascending (xs malloc'ed). */
+int plot_xvalues(const struct ub_series *s, long long **xs, int *nx)
+{
+	*nx = 0;
+	*xs = malloc(sizeof(**xs) * (s->n + 1));
+	if (!*xs)
+		return plot_err("out of memory");
+	for (int i = 0; i < s->n; i++)
+		(*xs)[(*nx)++] = strtoll(s->p[i].x, NULL, 10);
+	qsort(*xs, *nx, sizeof(**xs), cmp_ll);
+	for (int i = 1, k = 1; i <= *nx; i++) {
+		if (i == *nx) {
+			*nx = *nx ? k : 0;
+			break;
+		}
+		if ((*xs)[i] != (*xs)[k - 1])
+			(*xs)[k++] = (*xs)[i];
+	}
+	return 0;
+}
+
+/* "(1,8,16,32)" */
+void plot_xtics(struct sb *b, const long long *xs, int nx)
+{
+	sb_printf(b, "(");
+	for (int i = 0; i < nx; i++)
+		sb_printf(b, "%s%lld", i ? "," : "", xs[i]);
+	sb_printf(b, ")");
+}
+
+/* "SWEEP: TITLE, WHAT" as a gnuplot headline (markup escaped). */
+static void headline(struct sb *b, const struct plot *p, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void headline(struct sb *b, const struct plot *p, const char *fmt, ...)
+{
+	char *what = NULL, *es = gp_enh(p->f.sweep), *et = gp_enh(p->o->title), *ew, *h = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&what, fmt, ap) < 0)
+		what = NULL;
+	va_end(ap);
+	ew = what ? gp_enh(what) : NULL;
+	if (es && et && ew && asprintf(&h, "%s: %s%s", es, et, ew) >= 0)
+		gp_str(b, "head", h);
+	else
+		b->oom = 1;
+	free(h);
+	free(what);
+	free(es);
+	free(et);
+	free(ew);
+}
+
+/* xtics_str='(1,4)'; xmin=1; xmax=4 */
+void plot_axis(struct sb *b, const long long *xs, int nx)
+{
+	struct sb t = { 0 };
+	char num[32];
+
+	plot_xtics(&t, xs, nx);
+	gp_str(b, "xtics_str", sb_str(&t) ? sb_str(&t) : "");
+	b->oom |= t.oom;
+	snprintf(num, sizeof(num), "%lld", nx ? xs[0] : 0);
+	gp_num(b, "xmin", num);
+	snprintf(num, sizeof(num), "%lld", nx ? xs[nx - 1] : 0);
+	gp_num(b, "xmax", num);
+	sb_free(&t);
+}
+
+/* n, labels[n] and styles[n] of a series' configs, under the names given. */
+static void series_arrays(struct sb *b, const char *n_name, const char *l_name,
+			  const char *s_name, char **labels, const long long *styles, int n)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%d", n);
+	gp_num(b, n_name, num);
+	gp_str_array(b, l_name, labels, n);
+	gp_int_array(b, s_name, styles, n);
+}
+
+/* The settings every chart of the kIOPS series' shape shares. */
+static void common(struct sb *b, const struct plot *p)
+{
+	long long *styles = malloc(sizeof(*styles) * (p->n + 1));
+
+	if (!styles) {
+		b->oom = 1;
+		return;
+	}
+	for (int i = 0; i < p->n; i++)
+		styles[i] = i + 1;
+	gp_str(b, "note", p->note);
+	series_arrays(b, "n", "labels", "styles", p->labels, styles, p->n);
+	plot_axis(b, p->xs, p->nx);
+	gp_str(b, "sub", p->sub);
+	free(styles);
+}
+
+/* Draw with the settings in b (then emptied); an out-of-memory b is an error. */
+static int draw(struct plot *p, const char *tpl, const char *base, struct sb *b)
+{
+	int rc = sb_str(b) ? gp_draw(p, tpl, base, sb_str(b)) : plot_err("out of memory");
+
+	sb_free(b);
+	return rc;
+}
+
+/* name='OUT/file' */
+static void gp_file(struct sb *b, const struct plot *p, const char *name, const char *file)
+{
+	char *path = plot_path(p, file);
+
+	if (path)
+		gp_str(b, name, path);
+	else
+		b->oom = 1;
+	free(path);
+}
+
+/* A bar chart's settings: its data file, no x axis. */
+static void bar_settings(struct sb *b, const struct plot *p, const char *file, const char *ylab)
+{
+	gp_str(b, "note", p->note);
+	gp_file(b, p, "datafile", file);
+	gp_str(b, "sub", p->sub);
+	gp_str(b, "ylab", ylab);
+}
+
+/* kIOPS vs iodepth (bars at one iodepth), and kIOPS at the bar chart's iodepth. */
+static int kiops_charts(struct plot *p, const struct ub_series *k)
+{
+	char bar_file[64], bar_base[64];
+	struct sb b = { 0 };
+	int rows, rc;
+
+	snprintf(bar_file, sizeof(bar_file), "bar-qd%lld.dat", p->bar_qd);
+	snprintf(bar_base, sizeof(bar_base), "bar-qd%lld", p->bar_qd);
+	if (bar_data(p, k, p->bar_qd, bar_file, &rows))
+		return -1;
+	if (!rows) {
+		struct sb t = { 0 };
+
+		for (int i = 0; i < p->nx; i++)
+			sb_printf(&t, "%s%lld", i ? "," : "", p->xs[i]);
+		rc = plot_err("--bar-iodepth: sweep '%s' has no runs at iodepth %lld (it has %s)",
+			      p->f.sweep, p->bar_qd, sb_str(&t) ? sb_str(&t) : "");
+		sb_free(&t);
+		return rc;
+	}
+	if (p->nx > 1) {
+		common(&b, p);
+		gp_file(&b, p, "datafile", "kiops.dat");
+		headline(&b, p, "kIOPS vs iodepth");
+		rc = draw(p, "kiops.gp", "kiops", &b);
+	} else {
+		/* One iodepth (e.g. qd1-latency): lines would be single dots; draw bars. */
+		bar_settings(&b, p, bar_file, KIOPS_YLAB);
+		headline(&b, p, "kIOPS at iodepth %lld", p->xs[p->nx - 1]);
+		rc = draw(p, "bar.gp", "kiops", &b);
+	}
+	if (rc)
+		return rc;
+	bar_settings(&b, p, bar_file, KIOPS_YLAB);
+	headline(&b, p, "kIOPS at iodepth %lld", p->bar_qd);
+	return draw(p, "bar.gp", bar_base, &b);
+}
+
+/* Whether any run of the sweep has CPU figures (local runs under uringbpf cgexec). */
+static int sweep_has_cpu(struct plot *p, int *has)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(p->db, "SELECT count(*) FROM run_points WHERE sweep = ?1"
+			       " AND kiops_per_core IS NOT NULL", -1, &st, NULL) != SQLITE_OK)
+		return plot_err("reading the CPU figures of sweep '%s': %s", p->f.sweep,
+				sqlite3_errmsg(p->db));
+	sqlite3_bind_text(st, 1, p->f.sweep, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	*has = rc == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : plot_err("reading the CPU figures of sweep '%s': %s",
+					       p->f.sweep, sqlite3_errmsg(p->db));
+}
+
+/* kIOPS per core, beside kIOPS: only a sweep whose runs have CPU figures. */
+static int cpu_charts(struct plot *p)
+{
+	struct ub_series c;
+	struct ub_err e;
+	struct sb b = { 0 };
+	char **cl = NULL;
+	long long *cs = NULL;
+	int nc = 0, rc, rows;
+
+	if (sweep_has_cpu(p, &p->has_cpu))
+		return -1;
+	if (!p->has_cpu || plot_series(p, p->f.sweep, "kiops_per_core", "kiops-per-core.dat", &c, &e)) {
+		p->has_cpu = 0;
+		remove_file(p, "kiops-per-core.dat");
+		return 0;
+	}
+	if (p->nx > 1) {
+		rc = series_labels(p, &c, &cl, &cs, &nc);
+		if (!rc) {
+			gp_str(&b, "note", p->note);
+			series_arrays(&b, "n", "labels", "styles", cl, cs, nc);
+			plot_axis(&b, p->xs, p->nx);
+			gp_str(&b, "sub", p->sub);
+			gp_str(&b, "ylab", CPU_YLAB);
+			gp_file(&b, p, "datafile", "kiops-per-core.dat");
+			headline(&b, p, "kIOPS per CPU core vs iodepth");
+			rc = draw(p, "kiops.gp", "kiops-per-core", &b);
+		}
+		if (!rc) {
+			common(&b, p);
+			gp_file(&b, p, "fileA", "kiops.dat");
+			series_arrays(&b, "nc", "clabels", "cstyles", cl, cs, nc);
+			gp_file(&b, p, "fileB", "kiops-per-core.dat");
+			headline(&b, p, "kIOPS and kIOPS per CPU core vs iodepth");
+			rc = draw(p, "kiops-cpu.gp", "kiops-cpu", &b);
+		}
+	} else {
+		rc = bar_data(p, &c, p->xs[p->nx - 1], "bar-per-core.dat", &rows);
+		if (!rc) {
+			bar_settings(&b, p, "bar-per-core.dat", CPU_YLAB);
+			headline(&b, p, "kIOPS per CPU core at iodepth %lld", p->xs[p->nx - 1]);
+			rc = draw(p, "bar.gp", "kiops-per-core", &b);
+		}
+	}
+	free(cl);
+	free(cs);
+	ub_series_free(&c);
+	return rc;
+}
+
+/*
+ * kIOPS over time at the bar chart's iodepth: the first repeat's first job
+ * of each config, from fio's IOPS log (when the sweep recorded it).
+ */
+static const char iops_time_sql[] =
+	"SELECT r.config, s.t_ms / 1000.0, sum(s.iops) / 1000.0"
+	" FROM iops_samples s JOIN run_points r ON r.run_id = s.run_id"
+	" WHERE r.sweep = ?1 AND (?2 IS NULL OR r.rw = ?2) AND (?3 IS NULL OR r.bs_bytes = ?3)"
+	"  AND r.iodepth = ?4 AND s.job = 1 AND r.run_id = (SELECT min(o.run_id) FROM run_points o"
+	"   WHERE o.sweep = r.sweep AND o.config IS r.config AND o.iodepth = r.iodepth"
+	"   AND o.rw = r.rw AND o.bs_bytes = r.bs_bytes)"
+	" GROUP BY r.config, s.t_ms ORDER BY min(r.first_job), s.t_ms";
+
+static int iops_time_chart(struct plot *p)
+{
+	struct sb b = { 0 };
+	char **tl = NULL, *prev = NULL;
+	long long *ts = NULL;
+	sqlite3_stmt *st;
+	FILE *f = NULL;
+	int nt = 0, rc = 0, step;
+
+	remove_file(p, "iops-time.dat");
+	if (sqlite3_prepare_v2(p->db, iops_time_sql, -1, &st, NULL) != SQLITE_OK)
+		return plot_err("reading the IOPS logs of sweep '%s': %s", p->f.sweep,
+				sqlite3_errmsg(p->db));
+	step = ub_bind_filter(st, &p->f);
+	if (step == SQLITE_OK)
+		step = sqlite3_bind_int64(st, 4, p->bar_qd);
+	while (!rc && step == SQLITE_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *c = (const char *)sqlite3_column_text(st, 0);
+
+		step = SQLITE_OK;
+		c = c ? c : "";
+		if (!f && !(f = out_file(p, "iops-time.dat"))) {
+			rc = -1;
+			break;
+		}
+		if (!prev || strcmp(prev, c)) {
+			char **nl = realloc(tl, sizeof(*tl) * (nt + 1));
+			long long *ns = nl ? realloc(ts, sizeof(*ts) * (nt + 1)) : NULL;
+
+			if (nl)
+				tl = nl;
+			if (ns)
+				ts = ns;
+			if (!nl || !ns || !(tl[nt] = strdup(c))) {
+				rc = plot_err("out of memory");
+				break;
+			}
+			ts[nt] = plot_style_of(p, c) ? plot_style_of(p, c) : p->n + 1;
+			fprintf(f, "%s# config: %s\n", nt ? "\n\n" : "", c);
+			prev = tl[nt++];
+		}
+		/* SQLite's text of a REAL, as "uringbpf db sql" prints it. */
+		fprintf(f, "%s %s\n", sqlite3_column_text(st, 1), sqlite3_column_text(st, 2));
+	}
+	sqlite3_finalize(st);
+	if (!rc && step != SQLITE_DONE)
+		rc = plot_err("reading the IOPS logs of sweep '%s': %s", p->f.sweep,
+			      sqlite3_errmsg(p->db));
+	if (f && close_file(p, f, "iops-time.dat") && !rc)
+		rc = -1;
+	if (!rc && nt) {
+		gp_str(&b, "note", p->note);
+		series_arrays(&b, "n", "labels", "styles", tl, ts, nt);
+		gp_str(&b, "sub", p->sub);
+		gp_file(&b, p, "datafile", "iops-time.dat");
+		headline(&b, p, "kIOPS over time at iodepth %lld (first repeat)", p->bar_qd);
+		rc = draw(p, "iops-time.gp", "iops-time", &b);
+	}
+	for (int i = 0; i < nt; i++)
+		free(tl[i]);
+	free(tl);
+	free(ts);
+	return rc;
+}
+
+/* One iodepth: per config "\"label\" p50 p99 p99.9", the first point of block i of each. */
+static int latbar_data(const struct plot *p, const struct ub_series *s)
+{
+	FILE *f = out_file(p, "latency.dat");
+
+	if (!f)
+		return -1;
+	fprintf(f, "# config p50 p99 p99.9 (us, all repeats merged)\n");
+	for (int i = 0; i < p->n; i++) {
+		fputc('"', f);
+		for (const char *c = p->labels[i]; *c; c++)
+			fputc(*c == '"' ? '\'' : *c, f);
+		fputc('"', f);
+		for (int k = 0; k < 3; k++) {
+			int block = 0, j;
+
+			for (j = 0; j < s[k].n; j++) {
+				if (!j || strcmp(s[k].p[j - 1].config, s[k].p[j].config))
+					block++;
+				if (block == i + 1)
+					break;
+			}
+			if (j < s[k].n)
+				fprintf(f, " %.3f", s[k].p[j].value);
+			else
+				fputc(' ', f);
+		}
+		fputc('\n', f);
+	}
+	return close_file(p, f, "latency.dat");
+}
+
+/* clat p50 / p99 / p99.9 vs iodepth (grouped bars at a single iodepth). */
+static int latency_chart(struct plot *p)
+{
+	static const char *const names[] = { "p50", "p99", "p99.9" };
+	static const char *const metrics[] = { "clat_p50_us", "clat_p99_us", "clat_p999_us" };
+	static const char *const files[] = { "lat-p50.dat", "lat-p99.dat", "lat-p999.dat" };
+	struct ub_series s[3];
+	struct sb b = { 0 };
+	char *paths[3] = { 0 };
+	int rc = 0, k;
+
+	for (k = 0; k < 3; k++) {
+		struct ub_err e;
+
+		if (plot_series(p, p->f.sweep, metrics[k], files[k], &s[k], &e)) {
+			rc = plot_err("latency: the series of %s for sweep '%s': %s", metrics[k],
+				      p->f.sweep, e.msg);
+			break;
+		}
+	}
+	if (rc) {
+		while (k--)
+			ub_series_free(&s[k]);
+		return rc;
+	}
+	/* Percentiles merged from json+ bins, or the mean of the runs' own: said. */
+	if (s[1].from_runs)
+		fprintf(stderr, PLOT_PROG ": latency: %d of %d points are the mean of their runs' own "
+			"percentiles: not every run has json+ latency histograms\n", s[1].from_runs,
+			s[1].n);
+	for (k = 0; k < 3; k++)
+		if (!(paths[k] = plot_path(p, files[k])))
+			b.oom = 1;
+	if (b.oom) {
+		rc = plot_err("out of memory");
+	} else if (p->nx > 1) {
+		common(&b, p);
+		gp_num(&b, "np", "3");
+		gp_str_array(&b, "pfiles", paths, 3);
+		gp_str_array(&b, "pnames", (char **)names, 3);
+		headline(&b, p, "completion latency vs iodepth");
+		rc = draw(p, "latency.gp", "latency", &b);
+	} else {
+		/* One iodepth: grouped bars, the percentiles side by side per config. */
+		rc = latbar_data(p, s);
+		if (!rc) {
+			gp_file(&b, p, "datafile", "latency.dat");
+			gp_str(&b, "sub", p->sub);
+			headline(&b, p, "completion latency at iodepth %lld", p->xs[p->nx - 1]);
+			rc = draw(p, "latbar.gp", "latency", &b);
+		}
+	}
+	sb_free(&b);
+	for (k = 0; k < 3; k++) {
+		free(paths[k]);
+		ub_series_free(&s[k]);
+	}
+	return rc;
+}
+
+/*
+ * The latency CDF: one panel per iodepth, a curve per config, from the
+ * json+ bins of all repeats merged (results-db/latency_cdf.c); its blocks
+ * are by iodepth, then config. Without bins: no CDF, and why.
+ */
+static int cdf_chart(struct plot *p)
+{
+	struct ub_cdf_block *bl = NULL;
+	long long *pqd = NULL, *pfirst = NULL, *pcount = NULL, *bstyle = NULL;
+	char **btitle = NULL, *notes = NULL, num[32];
+	struct ub_err e = { "" };
+	struct sb b = { 0 };
+	size_t nlen = 0;
+	FILE *f, *nf;
+	int nb = 0, np = 0, rc;
+
+	f = out_file(p, "latency-cdf.dat");
+	if (!f)
+		return -1;
+	nf = open_memstream(&notes, &nlen);
+	if (!nf) {
+		fclose(f);
+		return plot_err("out of memory");
+	}
+	rc = ub_cdf_write(p->db, &p->f, -1, f, nf, PLOT_PROG, &bl, &nb, &e);
+	fclose(nf);
+	if (close_file(p, f, "latency-cdf.dat") && !rc) {
+		rc = -1;
+		goto out;
+	}
+	if (rc) {
+		/* Its notes (each point left out) only matter beside a CDF. */
+		remove_file(p, "latency-cdf.dat");
+		fprintf(stderr, PLOT_PROG ": no latency CDF: uringbpf-db cdf: %s\n", e.msg);
+		rc = 0;
+		goto out;
+	}
+	fputs(notes ? notes : "", stderr);	/* points left out, if any */
+	pqd = calloc(nb + 1, sizeof(*pqd));
+	pfirst = calloc(nb + 1, sizeof(*pfirst));
+	pcount = calloc(nb + 1, sizeof(*pcount));
+	bstyle = calloc(nb + 1, sizeof(*bstyle));
+	btitle = calloc(nb + 1, sizeof(*btitle));
+	if (!pqd || !pfirst || !pcount || !bstyle || !btitle) {
+		rc = plot_err("out of memory");
+		goto out;
+	}
+	for (int i = 0; i < nb; i++) {
+		if (!np || pqd[np - 1] != bl[i].iodepth) {
+			pqd[np] = bl[i].iodepth;
+			pfirst[np++] = i + 1;
+		}
+		pcount[np - 1]++;
+		/* The config's colour in the other charts. */
+		bstyle[i] = plot_style_of(p, bl[i].config) ? plot_style_of(p, bl[i].config) : p->n + 1;
+		btitle[i] = bl[i].config;
+	}
+	gp_str(&b, "note", p->note);
+	gp_str(&b, "sub", p->sub);
+	gp_file(&b, p, "datafile", "latency-cdf.dat");
+	snprintf(num, sizeof(num), "%d", np);
+	gp_num(&b, "np", num);
+	gp_int_array(&b, "pqd", pqd, np);
+	gp_int_array(&b, "pfirst", pfirst, np);
+	gp_int_array(&b, "pcount", pcount, np);
+	gp_int_array(&b, "bstyle", bstyle, nb);
+	gp_str_array(&b, "btitle", btitle, nb);
+	headline(&b, p, "completion latency CDF (all repeats merged)");
+	rc = draw(p, "cdf.gp", "latency-cdf", &b);
+out:
+	free(notes);
+	free(pqd);
+	free(pfirst);
+	free(pcount);
+	free(bstyle);
+	free(btitle);
+	ub_cdf_blocks_free(bl, nb);
+	return rc;
+}
+
+/* The context line under every headline: rw and bs first when chosen. */
+static int context(struct plot *p)
+{
+	char *ctx, *filt = NULL, *ef = NULL;
+
+	if (plot_info_load(p->db, p->f.sweep, &p->info))
+		return -1;
+	ctx = plot_context_line(&p->info, "device kernel host fio_version date");
+	p->sub = ctx ? gp_enh(ctx) : NULL;
+	free(ctx);
+	if (p->sub && (p->f.rw || p->f.bs)) {
+		char *s = NULL;
+
+		if (asprintf(&filt, "rw %s, bs %s", p->f.rw ? p->f.rw : "any",
+			     p->f.bs ? p->f.bs : "any") < 0)
+			filt = NULL;
+		ef = filt ? gp_enh(filt) : NULL;
+		if (!ef || asprintf(&s, "%s  ·  %s", ef, p->sub) < 0)
+			s = NULL;
+		free(p->sub);
+		p->sub = s;
+	}
+	free(filt);
+	free(ef);
+	return p->sub ? 0 : plot_err("out of memory");
+}
+
+int plot_sweep(struct plot *p)
+{
+	struct ub_series k;
+	struct ub_err e = { "" };
+	long long *styles = NULL;
+	char **labels = NULL;
+	int rc;
+
+	if (context(p))
+		return -1;
+	if (plot_series(p, p->f.sweep, "kiops", "kiops.dat", &k, &e))
+		return plot_err("sweep '%s' has no kIOPS series in %s: %s", p->f.sweep,
+				p->o->db_path, e.msg);
+	rc = series_labels(NULL, &k, &labels, &styles, &p->n);
+	p->labels = rc ? NULL : calloc(p->n + 1, sizeof(*p->labels));
+	if (!rc && !p->labels)
+		rc = plot_err("out of memory");
+	/* series_labels borrows k's names: keep copies. */
+	for (int i = 0; !rc && i < p->n; i++)
+		if (!(p->labels[i] = strdup(labels[i])))
+			rc = plot_err("out of memory");
+	if (rc)
+		p->n = 0;
+	free(labels);
+	free(styles);
+	rc = rc ? rc : plot_xvalues(&k, &p->xs, &p->nx);
+	rc = rc ? rc : plot_not_run(p);
+	p->bar_qd = p->o->bar_qd ? p->o->bar_qd : p->nx ? p->xs[p->nx - 1] : 0;
+	rc = rc ? rc : kiops_charts(p, &k);
+	ub_series_free(&k);
+	rc = rc ? rc : cpu_charts(p);
+	rc = rc ? rc : iops_time_chart(p);
+	rc = rc ? rc : latency_chart(p);
+	rc = rc ? rc : cdf_chart(p);
+	return rc;
+}

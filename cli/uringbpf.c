@@ -8,7 +8,7 @@
  *   checkout:  ROOT/build/uringbpf      -> ROOT/scripts/sweep
  *   installed: PREFIX/bin/uringbpf      -> PREFIX/share/uringbpf/scripts/sweep
  * The scripts get, unless already set, UB_DB (this binary as uringbpf-db),
- * UB_PROFILES_DIR, UB_PLOT_DIR and UB_ENGINE, so they need no checkout.
+ * UB_PROFILES_DIR and UB_ENGINE, so they need no checkout.
  * Run as "uringbpf-db" (a link to this binary), it is "uringbpf db".
  * Exit codes: 0 ok, 1 failure, 2 usage; a script's own status otherwise.
  */
@@ -207,8 +207,6 @@ static int cmd_script(const struct cmd *c, int argc, char **argv)
 	}
 	snprintf(p, sizeof(p), "%s/profiles", root);
 	default_env("UB_PROFILES_DIR", p);
-	snprintf(p, sizeof(p), "%s/plot", root);
-	default_env("UB_PLOT_DIR", p);
 	snprintf(path, sizeof(path), "%s/%s", root, c->script);
 	argv[0] = path;
 	execv(path, argv);

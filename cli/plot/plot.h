@@ -13,7 +13,7 @@
  *   gnuplot.c       text for gnuplot (quoting, arrays) and running it
  *
  * Errors: a function that fails has said why on stderr ("plot: ...") and
- * returns -1; the command then exits 2, as plot/plot did.
+ * returns -1; the command then exits 2 (as the shell plot/plot it replaced did).
  */
 #ifndef UB_CLI_PLOT_H
 #define UB_CLI_PLOT_H

@@ -142,7 +142,7 @@ static int make_dirs(const char *dir)
 	return rc;
 }
 
-/* Parse argv as plot/plot did: "--opt VALUE" or "--opt=VALUE", the last one wins. */
+/* "--opt VALUE" or "--opt=VALUE"; the last one given wins; an empty value is none. */
 static int parse(int argc, char **argv, struct plot_opts *o, int *help)
 {
 	static const char *const valued[] = { "--db", "--sweep", "--out", "--compare",

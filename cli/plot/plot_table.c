@@ -84,7 +84,8 @@ static int tail_percentiles(struct plot *p, struct pct **out, int *n)
 		free(dup);
 	}
 	sqlite3_finalize(st);
-	qsort(v, *n, sizeof(*v), cmp_pct);
+	if (*n)
+		qsort(v, *n, sizeof(*v), cmp_pct);
 	*out = v;
 	if (rc != SQLITE_DONE)
 		return plot_err("reading the percentile_list of sweep '%s': %s", p->f.sweep,

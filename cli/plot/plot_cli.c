@@ -393,7 +393,8 @@ int cmd_plot(int argc, char **argv, const char *tpl_dir, const char *looked_for)
 		return plot_err("no gnuplot templates in %s (common.gp): fix UB_PLOT_DIR, or "
 				"reinstall", tpl), UB_EUSAGE;
 	}
-	rc = ubdb_open(o.db_path, UB_OPEN_EXISTING, &db, &e) ? plot_err("--db %s: %s", o.db_path, e.msg) : 0;
+	rc = ubdb_open(o.db_path, UB_OPEN_EXISTING, &db, &e) ?
+		plot_err("--db %s: %s", o.db_path, e.msg) : 0;
 	rc = rc ? rc : make_dirs(o.out) ? plot_err("--out: can't create %s", o.out) : 0;
 	rc = rc ? rc : sweep_has_configs(db, o.sweep, &has);
 	if (!rc && !has)

@@ -35,7 +35,8 @@ static double top_of(const struct ub_series *s, double m)
 /* gnuplot's context lines of one sweep: the device, then the rest. */
 static int context_pair(const struct plot_info *i, char **one, char **two)
 {
-	char *a = plot_context_line(i, "device"), *b = plot_context_line(i, "kernel host fio_version date");
+	char *a = plot_context_line(i, "device");
+	char *b = plot_context_line(i, "kernel host fio_version date");
 
 	*one = a ? gp_enh(a) : NULL;
 	*two = b ? gp_enh(b) : NULL;

@@ -93,6 +93,8 @@ int plot_series(struct plot *p, const char *sweep, const char *metric, const cha
 /* plot_table.c: OUT/table.md */
 int plot_table(struct plot *p);
 
+/* qsort's order of long longs */
+int plot_cmp_ll(const void *a, const void *b);
 /* The distinct iodepths of a series, ascending (*xs malloc'ed). */
 int plot_xvalues(const struct ub_series *s, long long **xs, int *nx);
 /* "(1,8,16,32)" */

@@ -11,13 +11,6 @@
 
 #include "cli/plot/plot.h"
 
-static int cmp_ll(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* The largest mean + stddev of a series as its data file has them (3 decimals). */
 static double top_of(const struct ub_series *s, double m)
 {
@@ -123,7 +116,7 @@ int plot_compare(struct plot *p)
 			memcpy(allx, p->xs, sizeof(*allx) * p->nx);
 			memcpy(allx + p->nx, ox, sizeof(*allx) * nox);
 			nall = p->nx + nox;
-			qsort(allx, nall, sizeof(*allx), cmp_ll);
+			qsort(allx, nall, sizeof(*allx), plot_cmp_ll);
 			for (int i = 0; i < nall; i++)
 				if (!k || allx[k - 1] != allx[i])
 					allx[k++] = allx[i];

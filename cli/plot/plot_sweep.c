@@ -109,11 +109,12 @@ static int series_labels(const struct plot *p, const struct ub_series *s, char *
 	*styles = NULL;
 	*n = 0;
 	for (int i = 0; i < s->n; i++) {
-		if (i && !strcmp(s->p[i - 1].config, s->p[i].config))
-			continue;
-		char **nl = realloc(*labels, sizeof(**labels) * (*n + 1));
+		char **nl;
 		long long *ns;
 
+		if (i && !strcmp(s->p[i - 1].config, s->p[i].config))
+			continue;
+		nl = realloc(*labels, sizeof(**labels) * (*n + 1));
 		if (nl)
 			*labels = nl;
 		ns = realloc(*styles, sizeof(**styles) * (*n + 1));
@@ -156,7 +157,7 @@ static int bar_data(const struct plot *p, const struct ub_series *s, long long q
 	return close_file(p, f, file);
 }
 
-static int cmp_ll(const void *a, const void *b)
+int plot_cmp_ll(const void *a, const void *b)
 {
 	long long x = *(const long long *)a, y = *(const long long *)b;
 
@@ -166,21 +167,20 @@ static int cmp_ll(const void *a, const void *b)
 /* The distinct iodepths of a series, ascending (xs malloc'ed). */
 int plot_xvalues(const struct ub_series *s, long long **xs, int *nx)
 {
+	long long *v = malloc(sizeof(*v) * (s->n + 1));
+	int k = 0;
+
+	*xs = v;
 	*nx = 0;
-	*xs = malloc(sizeof(**xs) * (s->n + 1));
-	if (!*xs)
+	if (!v)
 		return plot_err("out of memory");
 	for (int i = 0; i < s->n; i++)
-		(*xs)[(*nx)++] = strtoll(s->p[i].x, NULL, 10);
-	qsort(*xs, *nx, sizeof(**xs), cmp_ll);
-	for (int i = 1, k = 1; i <= *nx; i++) {
-		if (i == *nx) {
-			*nx = *nx ? k : 0;
-			break;
-		}
-		if ((*xs)[i] != (*xs)[k - 1])
-			(*xs)[k++] = (*xs)[i];
-	}
+		v[i] = strtoll(s->p[i].x, NULL, 10);
+	qsort(v, s->n, sizeof(*v), plot_cmp_ll);
+	for (int i = 0; i < s->n; i++)
+		if (!k || v[k - 1] != v[i])
+			v[k++] = v[i];
+	*nx = k;
 	return 0;
 }
 

@@ -141,7 +141,7 @@ static int run_gnuplot(const char *gnuplot, const char *expr, const char *tpl, s
 			dup2(null, 0);
 		dup2(fd[1], 2);
 		execlp(gnuplot, gnuplot, "-e", expr, tpl, (char *)NULL);
-		dprintf(2, "can't run %s: %s\n", gnuplot, strerror(errno));
+		dprintf(2, PLOT_PROG ": can't run %s: %s\n", gnuplot, strerror(errno));
 		_exit(127);
 	}
 	close(fd[1]);

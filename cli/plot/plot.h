@@ -6,7 +6,8 @@
  * "uringbpf db series" / "cdf", so a number in a picture can be traced back.
  *
  *   plot_cli.c      options, checks, the rw/bs pairs of a mixed sweep
- *   plot_sweep.c    the charts of one sweep (kIOPS, per core, time, latency, CDF)
+ *   plot_sweep.c    the charts of one sweep (kIOPS, per core, over time)
+ *   plot_latency.c  its latency charts (percentiles, CDF)
  *   plot_table.c    table.md
  *   plot_compare.c  --compare OTHER: the side-by-side chart and compare-OTHER.md
  *   plot_context.c  the context line (device, kernel, ...) and what was not run
@@ -89,6 +90,23 @@ int plot_add_drawn(struct plot *p, const char *path);
 /* The series of metric for sweep (p's rw/bs) into OUT/name.dat (NULL: no file). */
 int plot_series(struct plot *p, const char *sweep, const char *metric, const char *file,
 		struct ub_series *s, struct ub_err *e);
+/* OUT/name for writing (NULL: said why); closing it (-1: said why); removing it. */
+FILE *plot_out_file(const struct plot *p, const char *name);
+int plot_close_file(const struct plot *p, FILE *f, const char *name);
+void plot_remove_file(const struct plot *p, const char *name);
+/* Settings: the kIOPS series' (note n labels styles xtics_str xmin xmax sub). */
+void plot_common(struct sb *b, const struct plot *p);
+/* name='OUT/file' */
+void plot_gp_file(struct sb *b, const struct plot *p, const char *name, const char *file);
+/* head='SWEEP: TITLE, WHAT' (gnuplot markup escaped). */
+void plot_headline(struct sb *b, const struct plot *p, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Draw TEMPLATE as BASE with the settings in b (then emptied; out of memory: an error). */
+int plot_draw(struct plot *p, const char *tpl, const char *base, struct sb *b);
+
+/* plot_latency.c: latency.png (p50/p99/p99.9) and latency-cdf.png */
+int plot_latency(struct plot *p);
+int plot_cdf(struct plot *p);
 
 /* plot_table.c: OUT/table.md */
 int plot_table(struct plot *p);

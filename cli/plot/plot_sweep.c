@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The charts of one sweep: kIOPS vs iodepth (bars for a single iodepth),
- * kIOPS at one iodepth, kIOPS per CPU core, kIOPS over time, latency
- * percentiles, the latency CDF. The figures come from the results library
- * (series, cdf: the one place they are computed); each chart's data is
+ * kIOPS at one iodepth, kIOPS per CPU core, kIOPS over time; then the
+ * latency charts (plot_latency.c). The figures come from the results
+ * library (series: the one place they are computed); each chart's data is
  * written beside it as NAME.dat and drawn from there by its template.
  */
 #include <errno.h>
@@ -46,7 +46,7 @@ int plot_style_of(const struct plot *p, const char *label)
 }
 
 /* Open OUT/name for writing, or say why not. */
-static FILE *out_file(const struct plot *p, const char *name)
+FILE *plot_out_file(const struct plot *p, const char *name)
 {
 	char *path = plot_path(p, name);
 	FILE *f = path ? fopen(path, "w") : NULL;
@@ -57,14 +57,14 @@ static FILE *out_file(const struct plot *p, const char *name)
 	return f;
 }
 
-static int close_file(const struct plot *p, FILE *f, const char *name)
+int plot_close_file(const struct plot *p, FILE *f, const char *name)
 {
 	if (fclose(f))
 		return plot_err("writing %s/%s: %s", p->out, name, strerror(errno));
 	return 0;
 }
 
-static void remove_file(const struct plot *p, const char *name)
+void plot_remove_file(const struct plot *p, const char *name)
 {
 	char *path = plot_path(p, name);
 
@@ -88,13 +88,13 @@ int plot_series(struct plot *p, const char *sweep, const char *metric, const cha
 	}
 	if (rc || !file)
 		return rc;
-	out = out_file(p, file);
+	out = plot_out_file(p, file);
 	if (!out) {
 		ub_series_free(s);
 		return ub_fail(e, UB_EDATA, "can't write %s", file);
 	}
 	ub_series_print(s, out);
-	if (close_file(p, out, file)) {
+	if (plot_close_file(p, out, file)) {
 		ub_series_free(s);
 		return ub_fail(e, UB_EDATA, "can't write %s", file);
 	}
@@ -135,7 +135,7 @@ static int series_labels(const struct plot *p, const struct ub_series *s, char *
 static int bar_data(const struct plot *p, const struct ub_series *s, long long qd,
 		    const char *file, int *rows)
 {
-	FILE *f = out_file(p, file);
+	FILE *f = plot_out_file(p, file);
 	int block = 0;
 
 	*rows = 0;
@@ -154,7 +154,7 @@ static int bar_data(const struct plot *p, const struct ub_series *s, long long q
 		fprintf(f, "\" %.3f %.3f %d\n", pt->value, pt->stddev, block);
 		(*rows)++;
 	}
-	return close_file(p, f, file);
+	return plot_close_file(p, f, file);
 }
 
 int plot_cmp_ll(const void *a, const void *b)
@@ -194,9 +194,7 @@ void plot_xtics(struct sb *b, const long long *xs, int nx)
 }
 
 /* "SWEEP: TITLE, WHAT" as a gnuplot headline (markup escaped). */
-static void headline(struct sb *b, const struct plot *p, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void headline(struct sb *b, const struct plot *p, const char *fmt, ...)
+void plot_headline(struct sb *b, const struct plot *p, const char *fmt, ...)
 {
 	char *what = NULL, *es = gp_enh(p->f.sweep), *et = gp_enh(p->o->title), *ew, *h = NULL;
 	va_list ap;
@@ -246,7 +244,7 @@ static void series_arrays(struct sb *b, const char *n_name, const char *l_name,
 }
 
 /* The settings every chart of the kIOPS series' shape shares. */
-static void common(struct sb *b, const struct plot *p)
+void plot_common(struct sb *b, const struct plot *p)
 {
 	long long *styles = malloc(sizeof(*styles) * (p->n + 1));
 
@@ -264,7 +262,7 @@ static void common(struct sb *b, const struct plot *p)
 }
 
 /* Draw with the settings in b (then emptied); an out-of-memory b is an error. */
-static int draw(struct plot *p, const char *tpl, const char *base, struct sb *b)
+int plot_draw(struct plot *p, const char *tpl, const char *base, struct sb *b)
 {
 	int rc = sb_str(b) ? gp_draw(p, tpl, base, sb_str(b)) : plot_err("out of memory");
 
@@ -273,7 +271,7 @@ static int draw(struct plot *p, const char *tpl, const char *base, struct sb *b)
 }
 
 /* name='OUT/file' */
-static void gp_file(struct sb *b, const struct plot *p, const char *name, const char *file)
+void plot_gp_file(struct sb *b, const struct plot *p, const char *name, const char *file)
 {
 	char *path = plot_path(p, file);
 
@@ -288,7 +286,7 @@ static void gp_file(struct sb *b, const struct plot *p, const char *name, const 
 static void bar_settings(struct sb *b, const struct plot *p, const char *file, const char *ylab)
 {
 	gp_str(b, "note", p->note);
-	gp_file(b, p, "datafile", file);
+	plot_gp_file(b, p, "datafile", file);
 	gp_str(b, "sub", p->sub);
 	gp_str(b, "ylab", ylab);
 }
@@ -315,21 +313,21 @@ static int kiops_charts(struct plot *p, const struct ub_series *k)
 		return rc;
 	}
 	if (p->nx > 1) {
-		common(&b, p);
-		gp_file(&b, p, "datafile", "kiops.dat");
-		headline(&b, p, "kIOPS vs iodepth");
-		rc = draw(p, "kiops.gp", "kiops", &b);
+		plot_common(&b, p);
+		plot_gp_file(&b, p, "datafile", "kiops.dat");
+		plot_headline(&b, p, "kIOPS vs iodepth");
+		rc = plot_draw(p, "kiops.gp", "kiops", &b);
 	} else {
 		/* One iodepth (e.g. qd1-latency): lines would be single dots; draw bars. */
 		bar_settings(&b, p, bar_file, KIOPS_YLAB);
-		headline(&b, p, "kIOPS at iodepth %lld", p->xs[p->nx - 1]);
-		rc = draw(p, "bar.gp", "kiops", &b);
+		plot_headline(&b, p, "kIOPS at iodepth %lld", p->xs[p->nx - 1]);
+		rc = plot_draw(p, "bar.gp", "kiops", &b);
 	}
 	if (rc)
 		return rc;
 	bar_settings(&b, p, bar_file, KIOPS_YLAB);
-	headline(&b, p, "kIOPS at iodepth %lld", p->bar_qd);
-	return draw(p, "bar.gp", bar_base, &b);
+	plot_headline(&b, p, "kIOPS at iodepth %lld", p->bar_qd);
+	return plot_draw(p, "bar.gp", bar_base, &b);
 }
 
 /* Whether any run of the sweep has CPU figures (local runs under uringbpf cgexec). */
@@ -364,7 +362,7 @@ static int cpu_charts(struct plot *p)
 		return -1;
 	if (!p->has_cpu || plot_series(p, p->f.sweep, "kiops_per_core", "kiops-per-core.dat", &c, &e)) {
 		p->has_cpu = 0;
-		remove_file(p, "kiops-per-core.dat");
+		plot_remove_file(p, "kiops-per-core.dat");
 		return 0;
 	}
 	if (p->nx > 1) {
@@ -375,24 +373,24 @@ static int cpu_charts(struct plot *p)
 			plot_axis(&b, p->xs, p->nx);
 			gp_str(&b, "sub", p->sub);
 			gp_str(&b, "ylab", CPU_YLAB);
-			gp_file(&b, p, "datafile", "kiops-per-core.dat");
-			headline(&b, p, "kIOPS per CPU core vs iodepth");
-			rc = draw(p, "kiops.gp", "kiops-per-core", &b);
+			plot_gp_file(&b, p, "datafile", "kiops-per-core.dat");
+			plot_headline(&b, p, "kIOPS per CPU core vs iodepth");
+			rc = plot_draw(p, "kiops.gp", "kiops-per-core", &b);
 		}
 		if (!rc) {
-			common(&b, p);
-			gp_file(&b, p, "fileA", "kiops.dat");
+			plot_common(&b, p);
+			plot_gp_file(&b, p, "fileA", "kiops.dat");
 			series_arrays(&b, "nc", "clabels", "cstyles", cl, cs, nc);
-			gp_file(&b, p, "fileB", "kiops-per-core.dat");
-			headline(&b, p, "kIOPS and kIOPS per CPU core vs iodepth");
-			rc = draw(p, "kiops-cpu.gp", "kiops-cpu", &b);
+			plot_gp_file(&b, p, "fileB", "kiops-per-core.dat");
+			plot_headline(&b, p, "kIOPS and kIOPS per CPU core vs iodepth");
+			rc = plot_draw(p, "kiops-cpu.gp", "kiops-cpu", &b);
 		}
 	} else {
 		rc = bar_data(p, &c, p->xs[p->nx - 1], "bar-per-core.dat", &rows);
 		if (!rc) {
 			bar_settings(&b, p, "bar-per-core.dat", CPU_YLAB);
-			headline(&b, p, "kIOPS per CPU core at iodepth %lld", p->xs[p->nx - 1]);
-			rc = draw(p, "bar.gp", "kiops-per-core", &b);
+			plot_headline(&b, p, "kIOPS per CPU core at iodepth %lld", p->xs[p->nx - 1]);
+			rc = plot_draw(p, "bar.gp", "kiops-per-core", &b);
 		}
 	}
 	free(cl);
@@ -423,7 +421,7 @@ static int iops_time_chart(struct plot *p)
 	FILE *f = NULL;
 	int nt = 0, rc = 0, step;
 
-	remove_file(p, "iops-time.dat");
+	plot_remove_file(p, "iops-time.dat");
 	if (sqlite3_prepare_v2(p->db, iops_time_sql, -1, &st, NULL) != SQLITE_OK)
 		return plot_err("reading the IOPS logs of sweep '%s': %s", p->f.sweep,
 				sqlite3_errmsg(p->db));
@@ -435,7 +433,7 @@ static int iops_time_chart(struct plot *p)
 
 		step = SQLITE_OK;
 		c = c ? c : "";
-		if (!f && !(f = out_file(p, "iops-time.dat"))) {
+		if (!f && !(f = plot_out_file(p, "iops-time.dat"))) {
 			rc = -1;
 			break;
 		}
@@ -462,192 +460,20 @@ static int iops_time_chart(struct plot *p)
 	if (!rc && step != SQLITE_DONE)
 		rc = plot_err("reading the IOPS logs of sweep '%s': %s", p->f.sweep,
 			      sqlite3_errmsg(p->db));
-	if (f && close_file(p, f, "iops-time.dat") && !rc)
+	if (f && plot_close_file(p, f, "iops-time.dat") && !rc)
 		rc = -1;
 	if (!rc && nt) {
 		gp_str(&b, "note", p->note);
 		series_arrays(&b, "n", "labels", "styles", tl, ts, nt);
 		gp_str(&b, "sub", p->sub);
-		gp_file(&b, p, "datafile", "iops-time.dat");
-		headline(&b, p, "kIOPS over time at iodepth %lld (first repeat)", p->bar_qd);
-		rc = draw(p, "iops-time.gp", "iops-time", &b);
+		plot_gp_file(&b, p, "datafile", "iops-time.dat");
+		plot_headline(&b, p, "kIOPS over time at iodepth %lld (first repeat)", p->bar_qd);
+		rc = plot_draw(p, "iops-time.gp", "iops-time", &b);
 	}
 	for (int i = 0; i < nt; i++)
 		free(tl[i]);
 	free(tl);
 	free(ts);
-	return rc;
-}
-
-/* One iodepth: per config "\"label\" p50 p99 p99.9", the first point of block i of each. */
-static int latbar_data(const struct plot *p, const struct ub_series *s)
-{
-	FILE *f = out_file(p, "latency.dat");
-
-	if (!f)
-		return -1;
-	fprintf(f, "# config p50 p99 p99.9 (us, all repeats merged)\n");
-	for (int i = 0; i < p->n; i++) {
-		fputc('"', f);
-		for (const char *c = p->labels[i]; *c; c++)
-			fputc(*c == '"' ? '\'' : *c, f);
-		fputc('"', f);
-		for (int k = 0; k < 3; k++) {
-			int block = 0, j;
-
-			for (j = 0; j < s[k].n; j++) {
-				if (!j || strcmp(s[k].p[j - 1].config, s[k].p[j].config))
-					block++;
-				if (block == i + 1)
-					break;
-			}
-			if (j < s[k].n)
-				fprintf(f, " %.3f", s[k].p[j].value);
-			else
-				fputc(' ', f);
-		}
-		fputc('\n', f);
-	}
-	return close_file(p, f, "latency.dat");
-}
-
-/* clat p50 / p99 / p99.9 vs iodepth (grouped bars at a single iodepth). */
-static int latency_chart(struct plot *p)
-{
-	static const char *const names[] = { "p50", "p99", "p99.9" };
-	static const char *const metrics[] = { "clat_p50_us", "clat_p99_us", "clat_p999_us" };
-	static const char *const files[] = { "lat-p50.dat", "lat-p99.dat", "lat-p999.dat" };
-	struct ub_series s[3];
-	struct sb b = { 0 };
-	char *paths[3] = { 0 };
-	int rc = 0, k;
-
-	for (k = 0; k < 3; k++) {
-		struct ub_err e;
-
-		if (plot_series(p, p->f.sweep, metrics[k], files[k], &s[k], &e)) {
-			rc = plot_err("latency: the series of %s for sweep '%s': %s", metrics[k],
-				      p->f.sweep, e.msg);
-			break;
-		}
-	}
-	if (rc) {
-		while (k--)
-			ub_series_free(&s[k]);
-		return rc;
-	}
-	/* Percentiles merged from json+ bins, or the mean of the runs' own: said. */
-	if (s[1].from_runs)
-		fprintf(stderr, PLOT_PROG ": latency: %d of %d points are the mean of their runs' own "
-			"percentiles: not every run has json+ latency histograms\n", s[1].from_runs,
-			s[1].n);
-	for (k = 0; k < 3; k++)
-		if (!(paths[k] = plot_path(p, files[k])))
-			b.oom = 1;
-	if (b.oom) {
-		rc = plot_err("out of memory");
-	} else if (p->nx > 1) {
-		common(&b, p);
-		gp_num(&b, "np", "3");
-		gp_str_array(&b, "pfiles", paths, 3);
-		gp_str_array(&b, "pnames", (char **)names, 3);
-		headline(&b, p, "completion latency vs iodepth");
-		rc = draw(p, "latency.gp", "latency", &b);
-	} else {
-		/* One iodepth: grouped bars, the percentiles side by side per config. */
-		rc = latbar_data(p, s);
-		if (!rc) {
-			gp_file(&b, p, "datafile", "latency.dat");
-			gp_str(&b, "sub", p->sub);
-			headline(&b, p, "completion latency at iodepth %lld", p->xs[p->nx - 1]);
-			rc = draw(p, "latbar.gp", "latency", &b);
-		}
-	}
-	sb_free(&b);
-	for (k = 0; k < 3; k++) {
-		free(paths[k]);
-		ub_series_free(&s[k]);
-	}
-	return rc;
-}
-
-/*
- * The latency CDF: one panel per iodepth, a curve per config, from the
- * json+ bins of all repeats merged (results-db/latency_cdf.c); its blocks
- * are by iodepth, then config. Without bins: no CDF, and why.
- */
-static int cdf_chart(struct plot *p)
-{
-	struct ub_cdf_block *bl = NULL;
-	long long *pqd = NULL, *pfirst = NULL, *pcount = NULL, *bstyle = NULL;
-	char **btitle = NULL, *notes = NULL, num[32];
-	struct ub_err e = { "" };
-	struct sb b = { 0 };
-	size_t nlen = 0;
-	FILE *f, *nf;
-	int nb = 0, np = 0, rc;
-
-	f = out_file(p, "latency-cdf.dat");
-	if (!f)
-		return -1;
-	nf = open_memstream(&notes, &nlen);
-	if (!nf) {
-		fclose(f);
-		return plot_err("out of memory");
-	}
-	rc = ub_cdf_write(p->db, &p->f, -1, f, nf, PLOT_PROG, &bl, &nb, &e);
-	fclose(nf);
-	if (close_file(p, f, "latency-cdf.dat") && !rc) {
-		rc = -1;
-		goto out;
-	}
-	if (rc) {
-		/* Its notes (each point left out) only matter beside a CDF. */
-		remove_file(p, "latency-cdf.dat");
-		fprintf(stderr, PLOT_PROG ": no latency CDF: uringbpf-db cdf: %s\n", e.msg);
-		rc = 0;
-		goto out;
-	}
-	fputs(notes ? notes : "", stderr);	/* points left out, if any */
-	pqd = calloc(nb + 1, sizeof(*pqd));
-	pfirst = calloc(nb + 1, sizeof(*pfirst));
-	pcount = calloc(nb + 1, sizeof(*pcount));
-	bstyle = calloc(nb + 1, sizeof(*bstyle));
-	btitle = calloc(nb + 1, sizeof(*btitle));
-	if (!pqd || !pfirst || !pcount || !bstyle || !btitle) {
-		rc = plot_err("out of memory");
-		goto out;
-	}
-	for (int i = 0; i < nb; i++) {
-		if (!np || pqd[np - 1] != bl[i].iodepth) {
-			pqd[np] = bl[i].iodepth;
-			pfirst[np++] = i + 1;
-		}
-		pcount[np - 1]++;
-		/* The config's colour in the other charts. */
-		bstyle[i] = plot_style_of(p, bl[i].config) ? plot_style_of(p, bl[i].config) : p->n + 1;
-		btitle[i] = bl[i].config;
-	}
-	gp_str(&b, "note", p->note);
-	gp_str(&b, "sub", p->sub);
-	gp_file(&b, p, "datafile", "latency-cdf.dat");
-	snprintf(num, sizeof(num), "%d", np);
-	gp_num(&b, "np", num);
-	gp_int_array(&b, "pqd", pqd, np);
-	gp_int_array(&b, "pfirst", pfirst, np);
-	gp_int_array(&b, "pcount", pcount, np);
-	gp_int_array(&b, "bstyle", bstyle, nb);
-	gp_str_array(&b, "btitle", btitle, nb);
-	headline(&b, p, "completion latency CDF (all repeats merged)");
-	rc = draw(p, "cdf.gp", "latency-cdf", &b);
-out:
-	free(notes);
-	free(pqd);
-	free(pfirst);
-	free(pcount);
-	free(bstyle);
-	free(btitle);
-	ub_cdf_blocks_free(bl, nb);
 	return rc;
 }
 
@@ -710,7 +536,7 @@ int plot_sweep(struct plot *p)
 	ub_series_free(&k);
 	rc = rc ? rc : cpu_charts(p);
 	rc = rc ? rc : iops_time_chart(p);
-	rc = rc ? rc : latency_chart(p);
-	rc = rc ? rc : cdf_chart(p);
+	rc = rc ? rc : plot_latency(p);
+	rc = rc ? rc : plot_cdf(p);
 	return rc;
 }

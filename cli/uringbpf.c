@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * uringbpf: the one command, git-style.  A table of subcommands; "db" runs
- * the results-database tool in this process (results-db/cli.c), the others
- * exec the runner scripts for now (scripts/sweep, plot/plot, ...), found
+ * the results-database tool in this process (results-db/cli.c), "plot" the
+ * charts (cli/plot/, its gnuplot templates from the data root below), the
+ * others exec the runner scripts for now (scripts/sweep, ...), found
  * relative to this binary so a checkout and an installed tree both work:
  *   checkout:  ROOT/build/uringbpf      -> ROOT/scripts/sweep
  *   installed: PREFIX/bin/uringbpf      -> PREFIX/share/uringbpf/scripts/sweep
  * The scripts get, unless already set, UB_DB (this binary as uringbpf-db),
- * UB_PROFILES_DIR, UB_PLOT_DIR and UB_ENGINE, so they need no checkout.
+ * UB_PROFILES_DIR and UB_ENGINE, so they need no checkout.
  * Run as "uringbpf-db" (a link to this binary), it is "uringbpf db".
  * Exit codes: 0 ok, 1 failure, 2 usage; a script's own status otherwise.
  */
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli/cgexec.h"
+#include "cli/plot/plot.h"
 #include "results-db/db.h"
 
 #define PROG "uringbpf"
@@ -36,13 +38,14 @@ struct cmd {
 static int cmd_db_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_compare_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_cgexec_fn(const struct cmd *c, int argc, char **argv);
+static int cmd_plot_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_script(const struct cmd *c, int argc, char **argv);
 static int cmd_help(const struct cmd *c, int argc, char **argv);
 
 static const struct cmd cmds[] = {
 	{ "sweep",   cmd_script,     "scripts/sweep", "run a fio profile over modes x iodepths, import into SQLite" },
 	{ "db",      cmd_db_fn,      NULL,            "query and fill the results database (also: uringbpf-db)" },
-	{ "plot",    cmd_script,     "plot/plot",     "draw a sweep from the database (PNG + SVG) and its table" },
+	{ "plot",    cmd_plot_fn,    NULL,            "draw a sweep from the database (PNG + SVG) and its table" },
 	{ "compare", cmd_compare_fn, NULL,            "sweep B against baseline A per point; exit 1 on a regression" },
 	{ "demo",    cmd_script,     "scripts/demo",  "the seed-table sweep on a default target, graph and table" },
 	{ "lab",     cmd_script,     "scripts/lab",   "the QEMU kernel lab (Linux 7.3, emulated NVMe)" },
@@ -128,8 +131,9 @@ static const char *bin_dir(void)
 static int is_exec(const char *p) { return access(p, X_OK) == 0; }
 
 /* The data root holding scripts/, plot/, profiles/: $UB_DATADIR, else the
- * installed share/uringbpf beside bin/, else the checkout above build/. */
-static int data_root(const char *script, char root[PATH_MAX], char *tried, size_t tlen)
+ * installed share/uringbpf beside bin/, else the checkout above build/;
+ * the first with the file script (mode: access(2)'s X_OK, R_OK). */
+static int data_root(const char *script, int mode, char root[PATH_MAX], char *tried, size_t tlen)
 {
 	const char *env = getenv("UB_DATADIR"), *bin = bin_dir();
 	char cand[3][PATH_MAX], p[PATH_MAX + 64];
@@ -147,7 +151,7 @@ static int data_root(const char *script, char root[PATH_MAX], char *tried, size_
 
 		if (snprintf(p, sizeof(p), "%s/%s", cand[i], script) >= (int)sizeof(p))
 			continue;
-		if (is_exec(p) && realpath(cand[i], root))
+		if (access(p, mode) == 0 && realpath(cand[i], root))
 			return 0;
 		/* A long path is cut short in the message only. */
 		if (snprintf(tried + used, tlen - used, "%s%s", i ? ", " : "", p) < 0)
@@ -189,7 +193,7 @@ static int cmd_script(const struct cmd *c, int argc, char **argv)
 	char root[PATH_MAX], tried[3 * PATH_MAX + 256], path[PATH_MAX + 64], p[PATH_MAX + 64];
 	const char *bin = bin_dir();
 
-	if (data_root(c->script, root, tried, sizeof(tried))) {
+	if (data_root(c->script, X_OK, root, tried, sizeof(tried))) {
 		fprintf(stderr, PROG " %s: %s not found (looked for %s): run 'make' in the checkout, "
 			"or 'make install', or set UB_DATADIR\n", c->name, c->script,
 			tried[0] ? tried : "no place: /proc/self/exe is unreadable");
@@ -203,13 +207,26 @@ static int cmd_script(const struct cmd *c, int argc, char **argv)
 	}
 	snprintf(p, sizeof(p), "%s/profiles", root);
 	default_env("UB_PROFILES_DIR", p);
-	snprintf(p, sizeof(p), "%s/plot", root);
-	default_env("UB_PLOT_DIR", p);
 	snprintf(path, sizeof(path), "%s/%s", root, c->script);
 	argv[0] = path;
 	execv(path, argv);
 	fprintf(stderr, PROG " %s: can't run %s: %s\n", c->name, path, strerror(errno));
 	return UB_EDATA;
+}
+
+/*
+ * cli/plot/: in this process; its gnuplot templates from the data root
+ * (UB_PLOT_DIR, when set, wins: plot_cli.c reads it).
+ */
+static int cmd_plot_fn(const struct cmd *c, int argc, char **argv)
+{
+	char root[PATH_MAX], tried[3 * PATH_MAX + 256], tpl[PATH_MAX + 8];
+
+	if (data_root("plot/common.gp", R_OK, root, tried, sizeof(tried)))
+		return cmd_plot(argc, argv, NULL,
+				tried[0] ? tried : "no place: /proc/self/exe is unreadable");
+	snprintf(tpl, sizeof(tpl), "%s/plot", root);
+	return cmd_plot(argc, argv, tpl, NULL);
 }
 
 /* ---------------------------------------------------------------- help */

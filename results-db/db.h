@@ -126,6 +126,29 @@ int ub_cmd_table(sqlite3 *db, const struct ub_filter *f, const char *metric, FIL
 		 struct ub_err *e);
 int ub_cmd_series(sqlite3 *db, const struct ub_filter *f, const char *x, const char *metric,
 		  FILE *out, struct ub_err *e);
+/*
+ * A series as data (what ub_cmd_series prints): a point per (config, x),
+ * configs first seen first, x ascending within a config. value is the mean
+ * over the repeats, or for a latency what ub_merged_latency_stmt gives
+ * (binned 0: the mean of the runs' own figures). Points without x or
+ * without a value are left out and counted (missing, none).
+ */
+struct ub_series_point {
+	char *config, *x;
+	double value, stddev, min, max;
+	int n, binned;
+};
+struct ub_series {
+	struct ub_series_point *p;
+	int n;
+	int pct;		/* a percentile: the print says bins/runs per point */
+	int missing, none, from_runs;
+};
+int ub_series_load(sqlite3 *db, const struct ub_filter *f, const char *x, const char *metric,
+		   struct ub_series *s, struct ub_err *e);
+/* gnuplot data: per config "# config: LABEL" then "x mean stddev min max n [source]". */
+void ub_series_print(const struct ub_series *s, FILE *out);
+void ub_series_free(struct ub_series *s);
 /* A run_points column (compare and the views know only these). */
 int ub_metric_valid(const char *metric);
 /*
@@ -177,6 +200,20 @@ int ub_merged_latency_stmt(sqlite3 *db, const struct ub_filter *f, const char *x
  */
 int ub_cmd_cdf(sqlite3 *db, const struct ub_filter *f, long long iodepth, FILE *out,
 	       struct ub_err *e);
+/* A block of the CDF's output, in its order: `index` k of the data is blocks[k]. */
+struct ub_cdf_block {
+	char *config;
+	long long iodepth;
+};
+/*
+ * ub_cmd_cdf with its notes (points left out) written to notes as
+ * "PROG: note: ...", and, if blocks is not NULL, the blocks printed
+ * (*blocks malloc'ed, free with ub_cdf_blocks_free).
+ */
+int ub_cdf_write(sqlite3 *db, const struct ub_filter *f, long long iodepth, FILE *out,
+		 FILE *notes, const char *prog, struct ub_cdf_block **blocks, int *nblocks,
+		 struct ub_err *e);
+void ub_cdf_blocks_free(struct ub_cdf_block *blocks, int n);
 /*
  * SQL: the sample standard deviation (n-1) of Y over a group, MEAN being the
  * group's mean as a window column beside Y; 0.0 for a group of one. The one

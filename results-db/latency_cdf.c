@@ -6,7 +6,7 @@
  * samples at or below it, and their count. The last line of a block is
  * fraction 1 with every sample counted (the sum of the results' total_ios).
  * A point with a run that has no histogram (plain json) has no CDF: left
- * out, and said so on stderr.
+ * out, and said so in a note (stderr for uringbpf db cdf).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -44,25 +44,45 @@ struct cdf_group {
 	uint64_t hist[UB_PLAT_NR];
 };
 
-static void print_group(FILE *out, const struct cdf_group *g, int *blocks, int *left_out)
+/* Where the blocks and the notes go. */
+struct cdf_sink {
+	FILE *out, *notes;
+	const char *prog;
+	struct ub_cdf_block **blocks;	/* NULL: not asked for */
+	int blocks_n, left_out;
+};
+
+static int print_group(struct cdf_sink *k, const struct cdf_group *g)
 {
 	unsigned long long nr = 0, cum = 0;
+	FILE *out = k->out;
 	unsigned int i;
 
 	if (!g->config)
-		return;
+		return 0;
 	if (!g->binned) {
-		fprintf(stderr, "uringbpf-db: note: %s at iodepth %lld: not every run has json+ "
-			"latency histograms (fio --output-format=json+); no CDF\n", g->config,
-			g->iodepth);
-		(*left_out)++;
-		return;
+		fprintf(k->notes, "%s: note: %s at iodepth %lld: not every run has json+ "
+			"latency histograms (fio --output-format=json+); no CDF\n", k->prog,
+			g->config, g->iodepth);
+		k->left_out++;
+		return 0;
+	}
+	if (k->blocks) {
+		struct ub_cdf_block *nb = realloc(*k->blocks, sizeof(*nb) * (k->blocks_n + 1));
+
+		if (!nb)
+			return -1;
+		*k->blocks = nb;
+		nb[k->blocks_n].config = strdup(g->config);
+		if (!nb[k->blocks_n].config)
+			return -1;
+		nb[k->blocks_n].iodepth = g->iodepth;
 	}
 	for (i = 0; i < UB_PLAT_NR; i++)
 		nr += g->hist[i];
 	/* Two blank lines end a gnuplot data set: blocks are `index` 0, 1, ... */
 	fprintf(out, "%s# config: %s\n# iodepth %lld, runs %lld, samples %llu, total_ios %lld\n"
-		"# latency_us fraction count\n", (*blocks)++ ? "\n\n" : "", g->config, g->iodepth,
+		"# latency_us fraction count\n", k->blocks_n++ ? "\n\n" : "", g->config, g->iodepth,
 		g->runs, nr, g->ios);
 	for (i = 0; i < UB_PLAT_NR; i++) {
 		if (!g->hist[i])
@@ -71,6 +91,7 @@ static void print_group(FILE *out, const struct cdf_group *g, int *blocks, int *
 		fprintf(out, "%.3f %.8f %llu\n", ub_plat_idx_to_val(i) / 1000.0,
 			cum == nr ? 1.0 : (double)cum / nr, cum);
 	}
+	return 0;
 }
 
 static int same_group(const struct cdf_group *g, sqlite3_stmt *st)
@@ -134,13 +155,32 @@ static int check_names(sqlite3 *db, const struct ub_filter *f, long long iodepth
 	return UB_OK;
 }
 
+void ub_cdf_blocks_free(struct ub_cdf_block *blocks, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(blocks[i].config);
+	free(blocks);
+}
+
 int ub_cmd_cdf(sqlite3 *db, const struct ub_filter *f, long long iodepth, FILE *out,
 	       struct ub_err *e)
 {
-	struct cdf_group *g = calloc(1, sizeof(*g));
-	int rc, blocks = 0, left_out = 0;
-	sqlite3_stmt *st = NULL;
+	return ub_cdf_write(db, f, iodepth, out, stderr, "uringbpf-db", NULL, NULL, e);
+}
 
+int ub_cdf_write(sqlite3 *db, const struct ub_filter *f, long long iodepth, FILE *out,
+		 FILE *notes, const char *prog, struct ub_cdf_block **blocks, int *nblocks,
+		 struct ub_err *e)
+{
+	struct cdf_group *g = calloc(1, sizeof(*g));
+	struct cdf_sink k = { .out = out, .notes = notes, .prog = prog, .blocks = blocks };
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (blocks) {
+		*blocks = NULL;
+		*nblocks = 0;
+	}
 	if (!g)
 		return ub_fail(e, UB_EDATA, "out of memory");
 	rc = check_names(db, f, iodepth, e);
@@ -160,7 +200,10 @@ int ub_cmd_cdf(sqlite3 *db, const struct ub_filter *f, long long iodepth, FILE *
 
 		rc = SQLITE_OK;
 		if (!same_group(g, st)) {
-			print_group(out, g, &blocks, &left_out);
+			if (print_group(&k, g)) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
 			free(g->config);
 			memset(g, 0, sizeof(*g));
 			g->config = strdup(c ? c : "(none)");
@@ -182,14 +225,21 @@ int ub_cmd_cdf(sqlite3 *db, const struct ub_filter *f, long long iodepth, FILE *
 		goto out;
 	}
 	rc = UB_OK;
-	print_group(out, g, &blocks, &left_out);
-	if (!blocks)
+	if (print_group(&k, g))
+		rc = ub_fail(e, UB_EDATA, "out of memory");
+	else if (!k.blocks_n)
 		rc = ub_fail(e, UB_EDATA, "no latency histograms in these results (%d points without): "
-			     "import fio --output-format=json+ files for a CDF", left_out);
+			     "import fio --output-format=json+ files for a CDF", k.left_out);
 out:
 	sqlite3_finalize(st);
 	if (g)
 		free(g->config);
 	free(g);
+	if (blocks && rc) {
+		ub_cdf_blocks_free(*blocks, k.blocks_n);
+		*blocks = NULL;
+	} else if (blocks) {
+		*nblocks = k.blocks_n;
+	}
 	return rc;
 }

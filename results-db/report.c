@@ -485,13 +485,58 @@ static const char series_sql[] =
 	" FROM w JOIN c ON c.config IS w.config"
 	" GROUP BY w.config, x ORDER BY c.o, CAST(x AS REAL), x";
 
-int ub_cmd_series(sqlite3 *db, const struct ub_filter *f, const char *x, const char *metric,
-		  FILE *out, struct ub_err *e)
+static void series_free_points(struct ub_series *s)
 {
-	char sql[sizeof(series_sql) + 256], path[300], *prev = NULL;
-	sqlite3_stmt *st;
-	int rc, missing = 0, blocks = 0, from_runs = 0, none = 0, pct = is_percentile(metric);
+	for (int i = 0; i < s->n; i++) {
+		free(s->p[i].config);
+		free(s->p[i].x);
+	}
+	free(s->p);
+	s->p = NULL;
+	s->n = 0;
+}
 
+void ub_series_free(struct ub_series *s)
+{
+	series_free_points(s);
+}
+
+static int series_add(struct ub_series *s, sqlite3_stmt *st, const char *cfg, const char *xv)
+{
+	struct ub_series_point *np = realloc(s->p, sizeof(*np) * (s->n + 1)), *p;
+
+	if (!np)
+		return -1;
+	s->p = np;
+	p = &s->p[s->n];
+	p->config = strdup(cfg);
+	p->x = strdup(xv);
+	if (!p->config || !p->x) {
+		free(p->config);
+		free(p->x);
+		return -1;
+	}
+	p->value = sqlite3_column_double(st, 2);
+	p->stddev = sqlite3_column_double(st, 3);
+	p->min = sqlite3_column_double(st, 4);
+	p->max = sqlite3_column_double(st, 5);
+	p->n = sqlite3_column_int(st, 6);
+	/* Percentiles: merged histograms (1), or the mean of the runs' own (0). */
+	p->binned = s->pct ? sqlite3_column_int(st, 7) : 1;
+	s->from_runs += !p->binned;
+	s->n++;
+	return 0;
+}
+
+int ub_series_load(sqlite3 *db, const struct ub_filter *f, const char *x, const char *metric,
+		   struct ub_series *s, struct ub_err *e)
+{
+	char sql[sizeof(series_sql) + 256], path[300];
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	s->pct = is_percentile(metric);
 	rc = ub_check_selection(db, f, x, e);
 	if (rc)
 		return rc;
@@ -516,53 +561,66 @@ int ub_cmd_series(sqlite3 *db, const struct ub_filter *f, const char *x, const c
 		const char *xv = (const char *)sqlite3_column_text(st, 1);
 
 		rc = SQLITE_OK;
-		if (!cfg)
-			cfg = "(none)";
 		if (!xv) {
-			missing += sqlite3_column_int(st, 6);
+			s->missing += sqlite3_column_int(st, 6);
 			continue;
 		}
 		if (sqlite3_column_type(st, 2) == SQLITE_NULL) {
-			none++;	/* a percentile plain json does not keep */
+			s->none++;	/* a percentile plain json does not keep */
 			continue;
 		}
-		if (!prev || strcmp(prev, cfg)) {
-			free(prev);
-			prev = strdup(cfg);
-			if (!prev) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			/* Two blank lines end a gnuplot data set: blocks are `index` 0, 1, ... */
-			fprintf(out, "%s# config: %s\n", blocks++ ? "\n\n" : "", cfg);
-		}
-		print_x(out, xv);
-		fprintf(out, " %.3f %.3f %.3f %.3f %d", sqlite3_column_double(st, 2),
-			sqlite3_column_double(st, 3), sqlite3_column_double(st, 4),
-			sqlite3_column_double(st, 5), sqlite3_column_int(st, 6));
-		/* Percentiles: "bins" merged histograms, "runs" the mean of the runs' own. */
-		if (pct) {
-			from_runs += !sqlite3_column_int(st, 7);
-			fputs(sqlite3_column_int(st, 7) ? " bins" : " runs", out);
-		}
-		fputc('\n', out);
+		if (series_add(s, st, cfg ? cfg : "(none)", xv))
+			rc = SQLITE_NOMEM;
 	}
 	sqlite3_finalize(st);
-	free(prev);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE) {
+		series_free_points(s);
 		return ub_fail(e, UB_EDATA, "reading results: %s",
 			       rc == SQLITE_NOMEM ? "out of memory" : sqlite3_errmsg(db));
-	if (missing)
+	}
+	return UB_OK;
+}
+
+void ub_series_print(const struct ub_series *s, FILE *out)
+{
+	int blocks = 0;
+
+	for (int i = 0; i < s->n; i++) {
+		const struct ub_series_point *p = &s->p[i];
+
+		/* Two blank lines end a gnuplot data set: blocks are `index` 0, 1, ... */
+		if (!i || strcmp(s->p[i - 1].config, p->config))
+			fprintf(out, "%s# config: %s\n", blocks++ ? "\n\n" : "", p->config);
+		print_x(out, p->x);
+		fprintf(out, " %.3f %.3f %.3f %.3f %d", p->value, p->stddev, p->min, p->max, p->n);
+		/* Percentiles: "bins" merged histograms, "runs" the mean of the runs' own. */
+		if (s->pct)
+			fputs(p->binned ? " bins" : " runs", out);
+		fputc('\n', out);
+	}
+}
+
+int ub_cmd_series(sqlite3 *db, const struct ub_filter *f, const char *x, const char *metric,
+		  FILE *out, struct ub_err *e)
+{
+	struct ub_series s;
+	int rc;
+
+	rc = ub_series_load(db, f, x, metric, &s, e);
+	if (rc)
+		return rc;
+	ub_series_print(&s, out);
+	if (s.missing)
 		fprintf(stderr, "uringbpf-db: note: %d result points have no option %s; left out\n",
-			missing, x);
-	if (from_runs)
+			s.missing, x);
+	if (s.from_runs)
 		fprintf(stderr, "uringbpf-db: note: %d points of %s are the mean of their runs' own "
 			"figures (source runs): not every run has json+ latency histograms\n",
-			from_runs, metric);
-	if (none)
+			s.from_runs, metric);
+	if (s.none)
 		fprintf(stderr, "uringbpf-db: note: %d points have no %s: without json+ histograms "
-			"only p50, p99, p99.9 and p99.99 are kept; left out\n", none, metric);
-	if (!blocks)
-		return ub_fail(e, UB_EDATA, "no results have option %s and metric %s", x, metric);
-	return UB_OK;
+			"only p50, p99, p99.9 and p99.99 are kept; left out\n", s.none, metric);
+	rc = s.n ? UB_OK : ub_fail(e, UB_EDATA, "no results have option %s and metric %s", x, metric);
+	ub_series_free(&s);
+	return rc;
 }

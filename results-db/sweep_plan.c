@@ -381,7 +381,7 @@ static int set_fate(sqlite3 *db, const char *path, char **a, int n, FILE *out, s
  * decision (tab separated): CONFIG, IODEPTH (all: decided when planned),
  * REASON (failed: "FAILED: ..."), FATE, CODE. The points a decision
  * stopped are not repeated; pending points are one line per config.
- * scripts/sweep exports this as OUT/skipped.tsv; plot/plot lists it.
+ * scripts/sweep exports this as OUT/skipped.tsv; uringbpf plot lists it.
  */
 static int not_run(sqlite3 *db, const char *name, FILE *out, struct ub_err *e)
 {

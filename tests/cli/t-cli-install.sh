@@ -2,7 +2,8 @@
 # make install / make uninstall with DESTDIR and PREFIX: the CLI (and its
 # uringbpf-db alias), uringbpf-mkchain, the engine, the scripts, profiles and
 # plot templates land where they should, with the right modes, and run from
-# there; uninstall removes every file it installed and our share/ folder.
+# there (the installed "uringbpf plot" draws with the installed templates:
+# t-cli-e2e); uninstall removes every file it installed and our share/ folder.
 source "$UB_TOP/tests/lib.sh"
 source "$UB_TOP/tests/cli/cli-lib.sh"
 ub_scratch_init
@@ -18,7 +19,7 @@ ok "install: make install DESTDIR=... PREFIX=/usr/local"
 share=usr/local/share/uringbpf
 want=$( {
 	printf '%s\n' usr/local/bin/uringbpf usr/local/bin/uringbpf-db usr/local/bin/uringbpf-mkchain \
-		usr/local/lib/fio/fio-uringbpf.so "$share/plot/plot" "$share/scripts/sweep" \
+		usr/local/lib/fio/fio-uringbpf.so "$share/scripts/sweep" \
 		"$share/scripts/demo" "$share/scripts/lab" "$share/scripts/lib/debian-archive.sh" \
 		"$share/profiles/README.md"
 	(cd "$UB_TOP" && ls profiles/*.fio profiles/phases/*.fio plot/*.gp) | sed "s|^|$share/|"
@@ -29,7 +30,7 @@ expect_eq install-files "$got" "$want"
 # Programs executable, data not.
 bad=
 for f in $want; do
-	case $f in */bin/*|*.so|*/plot/plot|*/scripts/sweep|*/scripts/demo|*/scripts/lab) [ -x "$d/$f" ] || bad+=" $f(not executable)" ;;
+	case $f in */bin/*|*.so|*/scripts/sweep|*/scripts/demo|*/scripts/lab) [ -x "$d/$f" ] || bad+=" $f(not executable)" ;;
 	*) [ ! -x "$d/$f" ] || bad+=" $f(executable)" ;;
 	esac
 done

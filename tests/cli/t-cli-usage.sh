@@ -66,6 +66,12 @@ l=$UB_SCRATCH/lone
 out=$(env -u UB_DATADIR "$l/bin/uringbpf" sweep --help 2>&1); rc=$?
 expect_eq no-scripts "$rc|$out" "1|uringbpf sweep: scripts/sweep not found (looked for $l/bin/../share/uringbpf/scripts/sweep, $l/bin/../scripts/sweep): run 'make' in the checkout, or 'make install', or set UB_DATADIR"
 # UB_DATADIR points it at a tree.
-out=$(UB_DATADIR=$UB_TOP "$l/bin/uringbpf" plot --help 2>&1 | head -n 1); rc=$?
-expect_eq datadir-env "$rc|${out%% --db*}" "0|Usage: plot/plot"
+out=$(UB_DATADIR=$UB_TOP "$l/bin/uringbpf" demo --help 2>&1 | head -n 1); rc=$?
+expect_eq datadir-env "$rc|${out%% [--target*}" "0|Usage: scripts/demo"
+# plot runs in the binary; its gnuplot templates come from the data root.
+: >"$UB_SCRATCH/empty.db"
+out=$(env -u UB_DATADIR -u UB_PLOT_DIR "$l/bin/uringbpf" plot --db "$UB_SCRATCH/empty.db" --sweep s --out "$UB_SCRATCH/p" 2>&1); rc=$?
+expect_eq plot-no-templates "$rc|$out" "2|plot: no gnuplot templates (looked for $l/bin/../share/uringbpf/plot/common.gp, $l/bin/../plot/common.gp): run 'make install', or set UB_PLOT_DIR"
+out=$(env -u UB_PLOT_DIR UB_DATADIR=$UB_TOP "$l/bin/uringbpf" plot --db "$UB_SCRATCH/empty.db" --sweep s --out "$UB_SCRATCH/p" 2>&1); rc=$?
+expect_eq plot-datadir-templates "$rc|$out" "2|plot: --sweep: no runs of a sweep named 's' in $UB_SCRATCH/empty.db"
 finish

@@ -64,10 +64,10 @@ expect_eq cdf-ends-at-1 "$(tail -n 1 "$tmp/cdf.dat" | cut -d' ' -f2,3)" "1.00000
 expect_eq cdf-p99-crossing "$(awk '!/^#/ && $2 >= 0.99 { print $1; exit }' "$tmp/cdf.dat")" \
 	"$(q :memory: "SELECT printf('%.3f', $(merged_pct 99 "$r1" "$r2"))")"
 
-# plot/plot: the CDF chart, and table.md gets the tail percentiles the
+# uringbpf plot: the CDF chart, and table.md gets the tail percentiles the
 # profile's percentile_list asked for (p99.9, p99.99, p99.999), merged.
 if command -v gnuplot >/dev/null; then
-	"$UB_TOP/plot/plot" --db "$db" --sweep m --out "$tmp/plot" --formats png >/dev/null 2>"$tmp/plot.err"
+	"$UB_BUILD/uringbpf" plot --db "$db" --sweep m --out "$tmp/plot" --formats png >/dev/null 2>"$tmp/plot.err"
 	expect_eq plot-cdf-drawn "$?:$(cat "$tmp/plot.err"):$(head -c 4 "$tmp/plot/latency-cdf.png" | od -An -c | tr -d ' ')" "0::211PNG"
 	expect_eq plot-table-p99.999 "$(grep -A 4 '^Completion latency p99.999 (µs):' "$tmp/plot/table.md" | tail -n 1)" \
 		"| psync | $(fmt "$(merged_pct 99.999 "$r1" "$r2")") |"

@@ -1,10 +1,12 @@
 # shellcheck shell=bash
 # Setup shared by the sweep tests (tests/sweep/t-sweep-*.sh): sourced after
-# tests/lib.sh, never run.  The tests drive scripts/sweep, plot/plot and
-# scripts/demo with this build's fio, engine and results-DB tool.
+# tests/lib.sh, never run.  The tests drive scripts/sweep, "uringbpf plot"
+# and scripts/demo with this build's fio, engine and results-DB tool.
 SWEEP=$UB_TOP/scripts/sweep
-PLOT=$UB_TOP/plot/plot
 DEMO=$UB_TOP/scripts/demo
+# plot ARGS...: "uringbpf plot" of this build; "$PLOT" ARGS runs it too.
+plot() { "$UB_BUILD/uringbpf" plot "$@"; }
+PLOT=plot
 
 # sweep_require NAME: report "skip NAME" and end the test when the build lacks
 # what a real sweep needs.
@@ -37,7 +39,7 @@ kiops_of() {
 }
 
 # is_png FILE / is_svg FILE
-# nobins_said N K: what plot/plot says of a sweep of N points imported from
+# nobins_said N K: what uringbpf plot says of a sweep of N points imported from
 # plain json (no latency histograms), K of them (config, iodepth) without a CDF.
 nobins_said() {
 	echo "plot: latency: $1 of $1 points are the mean of their runs' own percentiles: not every run has json+ latency histograms"

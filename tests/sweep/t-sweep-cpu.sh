@@ -94,7 +94,7 @@ else
 	*" us   $want"*elapsed*) ok "cpu-progress-line: $want" ;;
 	*) not_ok "cpu-progress-line: want '$want' in '$(grep '] sqpoll  *qd=8 ' "$tmp/sweep.log")'" ;;
 	esac
-	# plot/plot: kIOPS per core drawn beside kIOPS, from the database's figures.
+	# uringbpf plot: kIOPS per core drawn beside kIOPS, from the database's figures.
 	"$PLOT" --db "$db" --sweep cpu --out "$tmp/plot" >"$tmp/plot.log" 2>&1
 	expect_eq cpu-plot "$?:$(is_png "$tmp/plot/kiops-cpu.png" && is_svg "$tmp/plot/kiops-cpu.svg" && is_png "$tmp/plot/kiops-per-core.png" && is_svg "$tmp/plot/kiops-per-core.svg" && echo drawn)" "0:drawn"
 	expect_eq cpu-plot-data "$(awk '/^# config: / { c = substr($0, 11) } !/^#/ && NF { printf "%s|%s|%.1f;", c, $1, $2 }' "$tmp/plot/kiops-per-core.dat")" \

@@ -1,5 +1,5 @@
 #!/bin/bash
-# plot/plot --compare OTHER: the side-by-side chart, and compare-OTHER.md is
+# uringbpf plot --compare OTHER: the side-by-side chart, and compare-OTHER.md is
 # uringbpf compare's table (the one place ratios and noise are computed),
 # for the rw/bs pair drawn.
 source "$UB_TOP/tests/lib.sh"

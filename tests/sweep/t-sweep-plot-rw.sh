@@ -1,6 +1,6 @@
 #!/bin/bash
 # Issue 19.7: a sweep that mixes rw (or bs) values can be plotted. Without a
-# choice plot/plot draws one set of charts per rw/bs pair (OUT/RW-BS/); with
+# choice uringbpf plot draws one set of charts per rw/bs pair (OUT/RW-BS/); with
 # --rw/--bs it draws that one. Each chart's data equals the fio JSON of its
 # runs (kIOPS computed here with sqlite3), and nothing of one rw leaks into
 # the other.

@@ -1,18 +1,19 @@
 # uringbpf: the one CLI (cli/uringbpf.c) over the results library
 # (results-db/, archived as $(DB_LIB)).  build/uringbpf-db is the same
-# binary under the alias name (it runs "uringbpf db").
+# binary under the alias name (it runs "uringbpf db").  cli/bench/ is
+# "uringbpf bench" (our engine against fio's engines and t/io_uring).
 UB_CLI := $(B)/uringbpf
 ALL_TARGETS += $(UB_CLI)
 
-$(B)/cli/uringbpf.o: cli/uringbpf.c cli/cgexec.h results-db/db.h config-host.mak
+CLI_SRCS := $(wildcard cli/*.c cli/bench/*.c)
+CLI_OBJS := $(patsubst cli/%.c,$(B)/cli/%.o,$(CLI_SRCS))
+CLI_HDRS := $(wildcard cli/*.h cli/bench/*.h) results-db/db.h
+
+$(B)/cli/%.o: cli/%.c $(CLI_HDRS) config-host.mak
 	@mkdir -p $(dir $@)
 	$(CC) $(UB_CFLAGS) $(SQLITE_CFLAGS) -DUB_FIO_PREFIX='"$(FIO_PREFIX)"' -c -o $@ $<
 
-$(B)/cli/cgexec.o: cli/cgexec.c cli/cgexec.h config-host.mak
-	@mkdir -p $(dir $@)
-	$(CC) $(UB_CFLAGS) -c -o $@ $<
-
-$(UB_CLI): $(B)/cli/uringbpf.o $(B)/cli/cgexec.o $(B)/results-db/libresults.a
+$(UB_CLI): $(CLI_OBJS) $(B)/results-db/libresults.a
 	$(CC) -o $@ $^ $(LDFLAGS) $(SQLITE_LIBS) $(LIBNVME_LIBS) -lm
 
 install-tools:: $(UB_CLI)

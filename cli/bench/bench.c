@@ -6,8 +6,8 @@
  * import; everything under --out.  Ctrl-C: the run in progress is dropped,
  * the finished ones are tabulated and imported, exit 130.
  *
- * --lab and --callgrind/--cost-only are not ported yet: after the options
- * are checked here, scripts/bench does them.
+ * --lab is not ported yet: after the options are checked here,
+ * scripts/bench does it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cli/bench/bench.h"
+#include "cli/bench/cost.h"
 #include "results-db/db.h"
 
 void bench_log(const char *fmt, ...)
@@ -215,7 +216,7 @@ static void cat(FILE *f, const char *out, const char *name)
 	free(buf);
 }
 
-/* --lab, --callgrind, --cost-only: scripts/bench, with the same arguments. */
+/* --lab: scripts/bench, with the same arguments. */
 static int run_script(const struct bench *b, char **argv)
 {
 	char path[PATH_MAX + 32];
@@ -224,7 +225,7 @@ static int run_script(const struct bench *b, char **argv)
 	argv[0] = path;
 	fflush(NULL);
 	execv(path, argv);
-	bench_die("--lab and --callgrind need %s (the checkout's): %s", path, strerror(errno));
+	bench_die("--lab needs %s (the checkout's): %s", path, strerror(errno));
 }
 
 int cmd_bench(int argc, char **argv, const char *bin_dir)
@@ -241,7 +242,7 @@ int cmd_bench(int argc, char **argv, const char *bin_dir)
 		snprintf(b.top, sizeof(b.top), ".");
 	if (bench_options(&b, argc, argv) < 0)
 		return 0;
-	if (b.lab || b.do_cost)
+	if (b.lab)
 		return run_script(&b, argv);
 
 	snprintf(path, sizeof(path), "%s/runs", b.out);
@@ -307,6 +308,12 @@ int cmd_bench(int argc, char **argv, const char *bin_dir)
 		printf("\nimported %d fio results into %s as sweep %s (t/io_uring output is not fio "
 		       "JSON: kept in %s/runs only)\n", nimp, b.db, strrchr(out, '/') + 1, out);
 		free(runs);
+	}
+	if (b.do_cost && !bench_stop) {
+		snprintf(path, sizeof(path), "%s/cost", out);
+		bench_cost(&b, path, &failures);
+		fflush(stdout);
+		cat(stdout, path, "cost.md");
 	}
 	printf("\nresults: %s\n", out);
 	fflush(stdout);

@@ -83,12 +83,18 @@ struct bench_run {
 struct bench_run *bench_plan(const struct bench *b, int *n);
 /* "fio" or "bN". */
 const char *bench_batch_name(int batch, char *buf, size_t len);
-/* argv of a fio run (NULL-terminated, into args); engine_spec: --ioengine=external:SPEC. */
-int bench_fio_argv(const struct bench *b, const struct bench_run *r, const char *target,
-		   const char *engine_spec, char **args, char *store, size_t len);
-/* argv of a t/io_uring run, -r SECS and the target last. */
-int bench_tio_argv(const struct bench *b, const struct bench_run *r, char **args, char *store,
+/* argv of a fio run (NULL-terminated, into args; prog is argv[0]); engine_spec:
+ * --ioengine=external:SPEC.  Returns the number of arguments. */
+int bench_fio_argv(const struct bench *b, const struct bench_run *r, const char *prog,
+		   const char *target, const char *engine_spec, char **args, char *store,
 		   size_t len);
+/* argv of a t/io_uring run, -r SECS and the target last. */
+int bench_tio_argv(const struct bench *b, const struct bench_run *r, const char *target,
+		   const char *prog, char **args, char *store, size_t len);
+/* argv of a --callgrind run: a fixed number of I/Os, as a thread of fio's
+ * process (one process for valgrind to follow); engine -1: fio's null engine. */
+int bench_cost_argv(const struct bench *b, int engine, int mode, int qd, int batch, long long ios,
+		    char **args, char *store, size_t len);
 
 /* cpu_window.c: run argv in a cgroup, sample its CPU; writes BASE.cpu.json; returns rc. */
 struct bench_child {

@@ -110,13 +110,79 @@ static void add(struct argv_buf *a, const char *fmt, ...)
 	a->used += l + 1;
 }
 
-int bench_fio_argv(const struct bench *b, const struct bench_run *r, const char *target,
-		   const char *engine_spec, char **args, char *store, size_t len)
+/* The mode's ring options, the same for our engine and fio's io_uring. */
+static void mode_opts(struct argv_buf *a, int mode)
+{
+	if (mode == M_SQPOLL || mode == M_SQPOLL_IOPOLL)
+		add(a, "--sqthread_poll=1");
+	if (mode == M_IOPOLL || mode == M_SQPOLL_IOPOLL)
+		add(a, "--hipri=1");
+}
+
+static void engine_opts(struct argv_buf *a, const struct bench *b, int engine, const char *spec)
+{
+	if (engine == E_OURS)
+		add(a, "--ioengine=external:%s", spec);
+	else
+		add(a, "--ioengine=%s", bench_engine_names[engine]);
+	if (engine != E_LIBAIO) {
+		add(a, "--fixedbufs=1");
+		add(a, "--registerfiles=1");
+	}
+}
+
+static void batch_opts(struct argv_buf *a, int batch)
+{
+	if (batch) {
+		add(a, "--iodepth_batch_submit=%d", batch);
+		add(a, "--iodepth_batch_complete_min=%d", batch);
+	}
+}
+
+static void ours_opts(struct argv_buf *a, const struct bench *b, int engine)
+{
+	if (engine == E_OURS)
+		for (int i = 0; i < b->ours_argc; i++)
+			add(a, "%s", b->ours_argv[i]);
+}
+
+int bench_cost_argv(const struct bench *b, int engine, int mode, int qd, int batch, long long ios,
+		    char **args, char *store, size_t len)
+{
+	struct argv_buf a = { args, store, len, 0, 0 };
+
+	add(&a, "%s", b->fio);
+	add(&a, "--name=cost-%s", engine < 0 ? "null" : bench_engine_names[engine]);
+	add(&a, "--filename=%s", b->target);
+	add(&a, "--size=%s", b->size);
+	add(&a, "--rw=randread");
+	add(&a, "--bs=%s", b->bs);
+	add(&a, "--direct=%d", b->direct);
+	add(&a, "--iodepth=%d", qd);
+	add(&a, "--number_ios=%lld", ios);
+	add(&a, "--norandommap=1");
+	add(&a, "--randrepeat=0");
+	add(&a, "--thread=1");
+	add(&a, "--output-format=json");
+	if (engine < 0) {
+		add(&a, "--ioengine=null");
+	} else {
+		engine_opts(&a, b, engine, b->engine_copy);
+		mode_opts(&a, mode);
+	}
+	ours_opts(&a, b, engine);
+	batch_opts(&a, batch);
+	return a.n;
+}
+
+int bench_fio_argv(const struct bench *b, const struct bench_run *r, const char *prog,
+		   const char *target, const char *engine_spec, char **args, char *store,
+		   size_t len)
 {
 	struct argv_buf a = { args, store, len, 0, 0 };
 	const char *eng = bench_engine_names[r->engine];
 
-	add(&a, "%s", b->fio);
+	add(&a, "%s", prog);
 	add(&a, "--name=bench-%s", eng);
 	add(&a, "--filename=%s", target);
 	add(&a, "--size=%s", b->size);
@@ -128,35 +194,20 @@ int bench_fio_argv(const struct bench *b, const struct bench_run *r, const char 
 	add(&a, "--runtime=%dms", b->runtime_ms);
 	add(&a, "--norandommap=1");
 	add(&a, "--randrepeat=0");
-	if (r->engine == E_OURS)
-		add(&a, "--ioengine=external:%s", engine_spec);
-	else
-		add(&a, "--ioengine=%s", eng);
-	if (r->engine != E_LIBAIO) {
-		add(&a, "--fixedbufs=1");
-		add(&a, "--registerfiles=1");
-	}
-	if (r->mode == M_SQPOLL || r->mode == M_SQPOLL_IOPOLL)
-		add(&a, "--sqthread_poll=1");
-	if (r->mode == M_IOPOLL || r->mode == M_SQPOLL_IOPOLL)
-		add(&a, "--hipri=1");
-	if (r->engine == E_OURS)
-		for (int i = 0; i < b->ours_argc; i++)
-			add(&a, "%s", b->ours_argv[i]);
-	if (r->batch) {
-		add(&a, "--iodepth_batch_submit=%d", r->batch);
-		add(&a, "--iodepth_batch_complete_min=%d", r->batch);
-	}
+	engine_opts(&a, b, r->engine, engine_spec);
+	mode_opts(&a, r->mode);
+	ours_opts(&a, b, r->engine);
+	batch_opts(&a, r->batch);
 	return a.n;
 }
 
-int bench_tio_argv(const struct bench *b, const struct bench_run *r, char **args, char *store,
-		   size_t len)
+int bench_tio_argv(const struct bench *b, const struct bench_run *r, const char *target,
+		   const char *prog, char **args, char *store, size_t len)
 {
 	struct argv_buf a = { args, store, len, 0, 0 };
 	int n = r->batch ? r->batch : 1;
 
-	add(&a, "%s", b->t_io_uring);
+	add(&a, "%s", prog);
 	add(&a, "-d");
 	add(&a, "%d", r->qd);
 	add(&a, "-s");
@@ -177,6 +228,6 @@ int bench_tio_argv(const struct bench *b, const struct bench_run *r, char **args
 	add(&a, "1");
 	add(&a, "-r");
 	add(&a, "%d", b->tio_secs);
-	add(&a, "%s", b->target);
+	add(&a, "%s", target);
 	return a.n;
 }

@@ -65,7 +65,7 @@ int bench_tio_json(const char *stdout_path, const char *json_path, const char *a
 void bench_run_one(const struct bench *b, const char *out, struct bench_run *r, int *failures)
 {
 	char base[PATH_MAX], json[PATH_MAX + 16], cpu[PATH_MAX + 16], err[PATH_MAX + 16];
-	char sout[PATH_MAX + 16], store[16384], bn[16], tail[1100], outopt[PATH_MAX + 16];
+	char sout[PATH_MAX + 16], store[16384], bn[16], tail[1100], outopt[PATH_MAX + 32];
 	char *args[BENCH_MAX_ARGS + 2], *doc;
 	struct bench_child c = { 0 };
 	int n;
@@ -85,7 +85,7 @@ void bench_run_one(const struct bench *b, const char *out, struct bench_run *r, 
 		char targs[1024] = "";
 		size_t used = 0;
 
-		n = bench_tio_argv(b, r, args, store, sizeof(store));
+		n = bench_tio_argv(b, r, b->target, b->t_io_uring, args, store, sizeof(store));
 		/* The arguments as recorded: without -r SECS and the target. */
 		for (int i = 1; i < n - 3; i++)
 			used += snprintf(targs + used, sizeof(targs) - used, "%s%s", i > 1 ? " " : "",
@@ -96,7 +96,8 @@ void bench_run_one(const struct bench *b, const char *out, struct bench_run *r, 
 		if (bench_tio_json(sout, json, targs) && r->rc == 0)
 			r->rc = 1;
 	} else {
-		n = bench_fio_argv(b, r, b->target, b->engine_copy, args, store, sizeof(store));
+		n = bench_fio_argv(b, r, b->fio, b->target, b->engine_copy, args, store,
+				   sizeof(store));
 		snprintf(outopt, sizeof(outopt), "--output=%s", json);
 		args[n++] = "--output-format=json";
 		args[n++] = outopt;

@@ -6,8 +6,8 @@
  * import; everything under --out.  Ctrl-C: the run in progress is dropped,
  * the finished ones are tabulated and imported, exit 130.
  *
- * --lab is not ported yet: after the options are checked here,
- * scripts/bench does it.
+ * --lab runs the same plan in the kernel lab (lab.c); --callgrind then
+ * measures the per-I/O cost (cost.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -216,16 +216,36 @@ static void cat(FILE *f, const char *out, const char *name)
 	free(buf);
 }
 
-/* --lab: scripts/bench, with the same arguments. */
-static int run_script(const struct bench *b, char **argv)
+/* --lab: every mode asked (the lab's devices can poll), IOPS ratios only. */
+static int lab_main(struct bench *b, const char *out)
 {
 	char path[PATH_MAX + 32];
+	int failures = 0;
+	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/scripts/bench", b->top);
-	argv[0] = path;
-	fflush(NULL);
-	execv(path, argv);
-	bench_die("--lab needs %s (the checkout's): %s", path, strerror(errno));
+	for (int i = 0; i < b->nmodes_asked; i++)
+		b->modes_run[b->nmodes_run++] = b->modes_asked[i];
+	snprintf(path, sizeof(path), "%s/machine.txt", out);
+	f = fopen(path, "we");
+	if (!f)
+		bench_die("cannot write %s", path);
+	fprintf(f, "command: %s; settings: iodepths %s; modes", b->command_line, b->iodepths);
+	for (int i = 0; i < b->nmodes_run; i++)
+		fprintf(f, " %s", bench_mode_names[b->modes_run[i]]);
+	fprintf(f, "; runtime %ss; repeats %d; peers %s; batch %d; size %s; bs %s; direct=1; "
+		"ours extra: %s\n", b->runtime, b->repeats, b->peers, b->batch, b->size, b->bs,
+		b->ours_opts[0] ? b->ours_opts : "none");
+	if (fclose(f))
+		bench_die("cannot write %s", path);
+	cat(stderr, out, "machine.txt");
+	bench_lab(b, out, &failures);
+	printf("\nresults: %s\n", out);
+	fflush(stdout);
+	if (failures) {
+		fprintf(stderr, "bench: %d runs or imports failed (messages above)\n", failures);
+		return 1;
+	}
+	return 0;
 }
 
 int cmd_bench(int argc, char **argv, const char *bin_dir)
@@ -242,8 +262,6 @@ int cmd_bench(int argc, char **argv, const char *bin_dir)
 		snprintf(b.top, sizeof(b.top), ".");
 	if (bench_options(&b, argc, argv) < 0)
 		return 0;
-	if (b.lab)
-		return run_script(&b, argv);
 
 	snprintf(path, sizeof(path), "%s/runs", b.out);
 	mkdir_p(path);
@@ -254,6 +272,8 @@ int cmd_bench(int argc, char **argv, const char *bin_dir)
 	snprintf(b.engine_copy, sizeof(b.engine_copy), "%s/fio-uringbpf.so", out);
 	copy_file(b.engine_built, b.engine_copy);
 	bench_signals();
+	if (b.lab)
+		return lab_main(&b, out);
 	bench_target_setup(&b);
 	pick_modes(&b, out);
 
@@ -304,7 +324,13 @@ int cmd_bench(int argc, char **argv, const char *bin_dir)
 		cat(stdout, out, "table.md");
 		fflush(stdout);
 
-		nimp = bench_import(&b, out, runs, done, &failures);
+		{
+			struct bench_import_to to = { .dir = out, .sweep = strrchr(out, '/') + 1 };
+
+			snprintf(path, sizeof(path), "%s/db-import.log", out);
+			to.log = path;
+			nimp = bench_import(&b, &to, runs, done, &failures);
+		}
 		printf("\nimported %d fio results into %s as sweep %s (t/io_uring output is not fio "
 		       "JSON: kept in %s/runs only)\n", nimp, b.db, strrchr(out, '/') + 1, out);
 		free(runs);

@@ -11,6 +11,8 @@
  *   run.c         one run: fork fio or t/io_uring, its files, its line of runs.tsv
  *   table.c       runs -> the markdown tables, noise line and the goals of issue 7
  *   import.c      the fio results into the results database, in process
+ *   lab.c         --lab: the plan as data for bench/lab-guest.sh in the kernel lab
+ *   cost.c        --callgrind: instructions and io_uring_enter calls per I/O (cost.h)
  *   json.c        one value of a JSON document (SQLite's JSON functions), files
  *   proc.c        running a tool (fio --version, losetup, git) and waiting for it
  *   bench.c       the driver: "uringbpf bench"
@@ -72,7 +74,8 @@ void bench_cleanup(void);
 /* "" when the engine accepts hipri=1 on the target, else why not (into why). */
 void bench_iopoll_reason(const struct bench *b, const char *out, char *why, size_t len);
 
-/* plan.c: one run of the matrix. */
+/* plan.c: one run of the matrix; rc BENCH_NOT_RUN: the lab never ran it. */
+enum { BENCH_NOT_RUN = -1 };
 struct bench_run {
 	int rep, qd, mode, batch, engine, order;	/* batch 0: fio's default batching */
 	int rc;
@@ -119,8 +122,19 @@ int bench_table(FILE *f, const struct bench *b, const struct bench_run *runs, in
 		int iops_only);
 
 /* import.c: the fio runs with rc 0 into b->db; returns the number imported. */
-int bench_import(const struct bench *b, const char *out, const struct bench_run *runs, int n,
-		 int *failures);
+struct bench_import_to {
+	const char *dir;	/* the runs' files are DIR/run->file */
+	const char *sweep, *log;
+	const char *host, *kernel;	/* the lab's; NULL: this machine's */
+	const char *device_tag;		/* tag device=DEV (lab); NULL: b->target identified */
+};
+int bench_import(const struct bench *b, const struct bench_import_to *to,
+		 const struct bench_run *runs, int n, int *failures);
+
+/* lab.c */
+void bench_lab(const struct bench *b, const char *out, int *failures);
+/* REL under $UB_DATADIR, TOP/share/uringbpf or TOP (first readable; -1 none). */
+int bench_data_file(const struct bench *b, const char *rel, char *path, size_t len);
 
 /* json.c */
 /* The number at PATH ("$.jobs[0].read.iops") of the JSON text, or NAN. */

@@ -35,12 +35,13 @@ static int make_parent(const char *path)
 	return mkdir(dir, 0777) && errno != EEXIST ? -1 : 0;
 }
 
-int bench_import(const struct bench *b, const char *out, const struct bench_run *runs, int n,
-		 int *failures)
+int bench_import(const struct bench *b, const struct bench_import_to *to,
+		 const struct bench_run *runs, int n, int *failures)
 {
-	const char *sweep = strrchr(out, '/') ? strrchr(out, '/') + 1 : out;
-	struct ub_import_opts o = { .sweep = sweep };
-	char logpath[PATH_MAX + 32], path[2 * PATH_MAX], label[96], bn[16];
+	struct ub_import_opts o = { .sweep = to->sweep, .host = to->host, .kernel = to->kernel };
+	struct ub_tag tag = { "device", to->device_tag };
+	const char *logpath = to->log;
+	char path[2 * PATH_MAX], label[96], bn[16];
 	struct ub_device dev;
 	struct ub_host local;
 	struct ub_err e = { "" };
@@ -48,16 +49,19 @@ int bench_import(const struct bench *b, const char *out, const struct bench_run 
 	int nimp = 0;
 	FILE *log;
 
-	snprintf(logpath, sizeof(logpath), "%s/db-import.log", out);
 	log = fopen(logpath, "ae");
 	if (!log)
 		bench_die("cannot write %s: %s", logpath, strerror(errno));
 	if (ub_host_probe(&local) == 0)
 		o.local = &local;
-	if (ub_device_identify(b->target, &dev, &e) == UB_OK)
+	if (to->device_tag) {
+		o.tags = &tag;
+		o.ntags = 1;
+	} else if (ub_device_identify(b->target, &dev, &e) == UB_OK) {
 		o.device = &dev;
-	else
+	} else {
 		fprintf(log, "device %s not identified: %s\n", b->target, e.msg);
+	}
 	if (make_parent(b->db) || ubdb_open(b->db, UB_OPEN_CREATE, &db, &e)) {
 		if (!e.msg[0])
 			snprintf(e.msg, sizeof(e.msg), "cannot create the folder of %s: %s", b->db,
@@ -80,7 +84,7 @@ int bench_import(const struct bench *b, const char *out, const struct bench_run 
 			snprintf(bn, sizeof(bn), "batch%d", r->batch);
 		snprintf(label, sizeof(label), "%s/%s/%s", bench_engine_names[r->engine],
 			 bench_mode_names[r->mode], r->batch ? bn : "fio-batching");
-		snprintf(path, sizeof(path), "%s/%s", out, r->file);
+		snprintf(path, sizeof(path), "%s/%s", to->dir, r->file);
 		o.config = label;
 		o.repeat = r->rep;
 		buf = bench_read_file(path, &len);

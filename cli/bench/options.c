@@ -191,6 +191,12 @@ int bench_options(struct bench *b, int argc, char **argv)
 			bench_die("--lab and --target don't mix: the lab reads its own null_blk and NVMe");
 		if (b->do_cost)
 			bench_die("--lab and --callgrind/--cost-only don't mix: the guest has no valgrind or strace");
+		{
+			char lab[PATH_MAX + 32];
+
+			if (bench_data_file(b, "scripts/lab", lab, sizeof(lab)) || access(lab, X_OK))
+				bench_die("--lab needs scripts/lab");
+		}
 		DEFAULT(repeats, "1");
 		DEFAULT(batch, "0");
 		direct = "1";

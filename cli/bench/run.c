@@ -157,9 +157,13 @@ void bench_runs_tsv(FILE *f, const struct bench_run *runs, int n)
 	for (int i = 0; i < n; i++) {
 		const struct bench_run *r = &runs[i];
 
-		fprintf(f, "%d\t%d\t%s\t%s\t%s\t%d\t%d", r->rep, r->qd, bench_mode_names[r->mode],
+		fprintf(f, "%d\t%d\t%s\t%s\t%s\t%d\t", r->rep, r->qd, bench_mode_names[r->mode],
 			bench_batch_name(r->batch, bn, sizeof(bn)), bench_engine_names[r->engine],
-			r->order, r->rc);
+			r->order);
+		if (r->rc == BENCH_NOT_RUN)
+			fputs("not run", f);
+		else
+			fprintf(f, "%d", r->rc);
 		num(f, r->iops);
 		num(f, r->cpu_all);
 		num(f, r->cpu_job);

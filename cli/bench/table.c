@@ -260,6 +260,7 @@ int bench_table(FILE *f, const struct bench *b, const struct bench_run *runs, in
 	}
 	table(f, &t, T_IOPS, "IOPS (thousands)", -1);
 	if (iops_only) {
+		fputc('\n', f);
 		free(t.rows);
 		return 0;
 	}

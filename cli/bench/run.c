@@ -132,7 +132,8 @@ void bench_run_one(const struct bench *b, const char *out, struct bench_run *r, 
 		}
 	}
 	free(doc);
-	if (r->rc) {
+	/* A run stopped by Ctrl-C is dropped, not failed. */
+	if (r->rc && !bench_stop) {
 		bench_tail(err, r->engine == E_TIO ? sout : NULL, tail, sizeof(tail));
 		fprintf(stderr, "bench: FAILED qd%d %s %s %s (rep %d), exit %d: %s\n", r->qd,
 			bench_mode_names[r->mode], bench_batch_name(r->batch, bn, sizeof(bn)),

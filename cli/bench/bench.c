@@ -250,7 +250,8 @@ static int lab_main(struct bench *b, const char *out)
 
 int cmd_bench(int argc, char **argv, const char *bin_dir)
 {
-	struct bench b = { 0 };
+	/* Static: what the settings point to lives as long as the process. */
+	static struct bench b;
 	struct bench_run *runs;
 	char out[PATH_MAX], path[PATH_MAX + 32];
 	int nruns, done = 0, failures = 0, nimp;

@@ -17,7 +17,8 @@
  *   proc.c        running a tool (fio --version, losetup, git) and waiting for it
  *   bench.c       the driver: "uringbpf bench"
  *
- * Exit status: 0 every run and import worked, 1 otherwise or bad options.
+ * Exit status: 0 every run and import worked, 1 otherwise or bad options,
+ * 130 interrupted (SIGINT, SIGTERM, SIGHUP).
  */
 #ifndef UB_CLI_BENCH_H
 #define UB_CLI_BENCH_H

@@ -50,10 +50,11 @@ void bench_usage(FILE *f)
 	      "                       --size 64m --cost-ios 10000\n"
 	      "  --fio PATH --engine PATH --t-io-uring PATH   (default: .deps/fio/fio,\n"
 	      "                       build/fio-uringbpf.so, .deps/fio/t/io_uring)\n"
-	      "  --db-tool PATH       the results-DB tool, for --lab and --callgrind (default\n"
-	      "                       build/uringbpf-db); the host runs import in this process\n"
+	      "  --db-tool PATH       accepted as before and unused: the results go into --db\n"
+	      "                       from this process (the results library), also from --lab\n"
 	      "CPU: every thread of a run (its cgroup v2 group's cpu.stat) over a window of its\n"
-	      "steady state. Exit status: 0 every run and import worked, 1 otherwise.\n", f);
+	      "steady state. Exit status: 0 every run and import worked, 1 otherwise, 130\n"
+	      "interrupted (Ctrl-C: the finished runs are tabulated and imported).\n", f);
 }
 
 /* A value of a LIST option split on ','; each item checked by the caller. */
@@ -297,6 +298,8 @@ int bench_options(struct bench *b, int argc, char **argv)
 				bench_die("--ours-opts: too many options (at most %d)", BENCH_MAX_ARGS - 1);
 			b->ours_argv[b->ours_argc++] = tok;
 		}
+		if (!b->ours_argc)
+			free(copy);	/* else ours_argv[0] holds it */
 	}
 	if (b->do_cost && (system("command -v valgrind >/dev/null && command -v strace >/dev/null")))
 		bench_die("--callgrind needs valgrind and strace (apt-get install valgrind strace)");

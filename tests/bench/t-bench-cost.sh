@@ -6,6 +6,8 @@
 # engine's enters equals the count the engine reports itself, and that the
 # per-function table shows our engine's functions.  Not a timing assertion.
 source "$UB_TOP/tests/lib.sh"
+# valgrind cannot run a program built with AddressSanitizer; the host pass runs this.
+[ -z "${UB_ASAN:-}" ] || skip_all bench-cost 6 "valgrind does not run ASan builds"
 command -v valgrind >/dev/null && command -v strace >/dev/null ||
 	skip_all bench-cost 6 "needs valgrind and strace"
 ub_scratch_init /tmp

@@ -286,6 +286,10 @@ int bench_options(struct bench *b, int argc, char **argv)
 			bench_die("--iodepths: '%s' is not an iodepth (use e.g. 1,8,16,32)", items[i]);
 		b->qds[b->nqds++] = atoi(items[i]);
 	}
+	/* Before anything is made under --out. */
+	if (b->target_spec && *b->target_spec && strcmp(b->target_spec, "loop") &&
+	    access(b->target_spec, F_OK))
+		bench_die("--target %s: no such file or device", b->target_spec);
 	b->size_bytes = size_of(b->size, "--size");
 	b->bs_bytes = size_of(b->bs, "--bs");
 

@@ -21,3 +21,10 @@ install-tools:: $(UB_CLI)
 
 uninstall::
 	rm -f $(DESTDIR)$(PREFIX)/bin/uringbpf
+
+# The callgrind reader's unit test (tests/bench/t-bench-callgrind.c).
+BENCH_UNIT := $(B)/tests/t-bench-callgrind
+TEST_PROGS += $(BENCH_UNIT)
+ALL_TARGETS += $(BENCH_UNIT)
+$(BENCH_UNIT): tests/bench/t-bench-callgrind.c $(B)/cli/bench/callgrind.o cli/bench/callgrind.h | $(B)/tests
+	$(CC) $(UB_CFLAGS) -o $@ $< $(B)/cli/bench/callgrind.o $(LDFLAGS)

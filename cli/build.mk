@@ -1,26 +1,20 @@
 # uringbpf: the one CLI (cli/uringbpf.c) over the results library
 # (results-db/, archived as $(DB_LIB)).  build/uringbpf-db is the same
-# binary under the alias name (it runs "uringbpf db").
+# binary under the alias name (it runs "uringbpf db").  cli/bench/ is
+# "uringbpf bench" (our engine against fio's engines and t/io_uring); cli/plot/
+# is "uringbpf plot" (charts from the results library, drawn by gnuplot).
 UB_CLI := $(B)/uringbpf
 ALL_TARGETS += $(UB_CLI)
 
-$(B)/cli/uringbpf.o: cli/uringbpf.c cli/cgexec.h cli/plot/plot.h results-db/db.h config-host.mak
+CLI_SRCS := $(wildcard cli/*.c cli/bench/*.c cli/plot/*.c)
+CLI_OBJS := $(patsubst cli/%.c,$(B)/cli/%.o,$(CLI_SRCS))
+CLI_HDRS := $(wildcard cli/*.h cli/bench/*.h cli/plot/*.h) results-db/db.h
+
+$(B)/cli/%.o: cli/%.c $(CLI_HDRS) config-host.mak
 	@mkdir -p $(dir $@)
 	$(CC) $(UB_CFLAGS) $(SQLITE_CFLAGS) -DUB_FIO_PREFIX='"$(FIO_PREFIX)"' -c -o $@ $<
 
-$(B)/cli/cgexec.o: cli/cgexec.c cli/cgexec.h config-host.mak
-	@mkdir -p $(dir $@)
-	$(CC) $(UB_CFLAGS) -c -o $@ $<
-
-# uringbpf plot (cli/plot/): charts from the results library, drawn by gnuplot.
-PLOT_SRCS := $(wildcard cli/plot/*.c)
-PLOT_OBJS := $(patsubst cli/plot/%.c,$(B)/cli/plot/%.o,$(PLOT_SRCS))
-
-$(B)/cli/plot/%.o: cli/plot/%.c cli/plot/plot.h results-db/db.h config-host.mak
-	@mkdir -p $(dir $@)
-	$(CC) $(UB_CFLAGS) $(SQLITE_CFLAGS) -c -o $@ $<
-
-$(UB_CLI): $(B)/cli/uringbpf.o $(B)/cli/cgexec.o $(PLOT_OBJS) $(B)/results-db/libresults.a
+$(UB_CLI): $(CLI_OBJS) $(B)/results-db/libresults.a
 	$(CC) -o $@ $^ $(LDFLAGS) $(SQLITE_LIBS) $(LIBNVME_LIBS) -lm
 
 install-tools:: $(UB_CLI)
@@ -28,3 +22,10 @@ install-tools:: $(UB_CLI)
 
 uninstall::
 	rm -f $(DESTDIR)$(PREFIX)/bin/uringbpf
+
+# The callgrind reader's unit test (tests/bench/t-bench-callgrind.c).
+BENCH_UNIT := $(B)/tests/t-bench-callgrind
+TEST_PROGS += $(BENCH_UNIT)
+ALL_TARGETS += $(BENCH_UNIT)
+$(BENCH_UNIT): tests/bench/t-bench-callgrind.c $(B)/cli/bench/callgrind.o cli/bench/callgrind.h | $(B)/tests
+	$(CC) $(UB_CFLAGS) -o $@ $< $(B)/cli/bench/callgrind.o $(LDFLAGS)

@@ -36,16 +36,10 @@
 #include <unistd.h>
 
 #include "cli/cgexec.h"
+#include "cli/cgroup.h"
 
 #define PROG "uringbpf cgexec"
-#define CGROUP2_MAGIC 0x63677270	/* CGROUP2_SUPER_MAGIC, linux/magic.h */
 enum { CG_EOWN = 125, CG_ENOEXEC = 126, CG_ENOENT = 127 };
-
-struct cg {
-	char dir[PATH_MAX];	/* the group; "" when not measuring */
-	char why[PATH_MAX + 512];	/* why not measured */
-	long long usage, user, system;
-};
 
 static volatile sig_atomic_t child_pid;
 
@@ -61,151 +55,6 @@ static long long now_usec(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
-}
-
-/* The first cgroup2 mount in /proc/self/mounts, or $UB_CGROUP2_ROOT. */
-static int cgroup2_root(char *root, size_t len, char *why, size_t wlen)
-{
-	const char *env = getenv("UB_CGROUP2_ROOT");
-	char line[4096], dev[256], mnt[PATH_MAX], type[64];
-	struct statfs sf;
-	FILE *f;
-
-	if (env && *env) {
-		if (statfs(env, &sf)) {
-			snprintf(why, wlen, "UB_CGROUP2_ROOT=%s: %s", env, strerror(errno));
-			return -1;
-		}
-		if (sf.f_type != CGROUP2_MAGIC) {
-			snprintf(why, wlen, "UB_CGROUP2_ROOT=%s is not a cgroup2 file system "
-				 "(unset it to use the cgroup2 mount)", env);
-			return -1;
-		}
-		snprintf(root, len, "%s", env);
-		return 0;
-	}
-	f = fopen("/proc/self/mounts", "r");
-	if (!f) {
-		snprintf(why, wlen, "cannot read /proc/self/mounts: %s", strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%255s %4095s %63s", dev, mnt, type) == 3 &&
-		    !strcmp(type, "cgroup2")) {
-			fclose(f);
-			snprintf(root, len, "%s", mnt);
-			return 0;
-		}
-	}
-	fclose(f);
-	snprintf(why, wlen, "no cgroup2 file system is mounted (none in /proc/self/mounts; "
-		 "mount -t cgroup2 none /sys/fs/cgroup/unified, or set UB_CGROUP2_ROOT)");
-	return -1;
-}
-
-/* A fresh group uringbpf-PID-N under the cgroup2 root; *dir "" and why on failure. */
-static void cg_make(struct cg *cg)
-{
-	char root[PATH_MAX];
-	int n;
-
-	cg->dir[0] = 0;
-	if (cgroup2_root(root, sizeof(root), cg->why, sizeof(cg->why)))
-		return;
-	for (n = 1; n < 1000; n++) {
-		if (snprintf(cg->dir, sizeof(cg->dir), "%s/uringbpf-%d-%d", root, (int)getpid(), n) >=
-		    (int)sizeof(cg->dir)) {
-			snprintf(cg->why, sizeof(cg->why), "the cgroup2 root %s: path too long", root);
-			break;
-		}
-		if (!mkdir(cg->dir, 0755))
-			return;
-		if (errno != EEXIST) {
-			snprintf(cg->why, sizeof(cg->why), "cannot create a cgroup under %s: %s",
-				 root, strerror(errno));
-			break;
-		}
-	}
-	if (n == 1000)
-		snprintf(cg->why, sizeof(cg->why), "cannot create a cgroup under %s: 999 names taken",
-			 root);
-	cg->dir[0] = 0;
-}
-
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), rc = 0;
-
-	if (fd < 0)
-		return -1;
-	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
-		rc = -1;
-	if (close(fd))
-		rc = -1;
-	return rc;
-}
-
-/* The value of KEY in a flat-keyed cgroup file (cpu.stat, cgroup.events), or -1. */
-static long long cg_key(const struct cg *cg, const char *file, const char *key)
-{
-	char path[PATH_MAX + 32], k[64];
-	long long v, found = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", cg->dir, file);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %lld", k, &v) == 2)
-		if (!strcmp(k, key))
-			found = v;
-	fclose(f);
-	return found;
-}
-
-static void cg_join(struct cg *cg, pid_t pid)
-{
-	char path[PATH_MAX + 32], s[32];
-
-	snprintf(path, sizeof(path), "%s/cgroup.procs", cg->dir);
-	snprintf(s, sizeof(s), "%d\n", (int)pid);
-	if (write_str(path, s)) {
-		snprintf(cg->why, sizeof(cg->why), "cannot move the command into %s: %s", cg->dir,
-			 strerror(errno));
-		rmdir(cg->dir);
-		cg->dir[0] = 0;
-	}
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-/*
- * After the command is reaped: wait (bounded) until the group is empty, so
- * an io thread still exiting has added its time, read cpu.stat, remove it.
- */
-static void cg_finish(struct cg *cg)
-{
-	int i;
-
-	if (!cg->dir[0])
-		return;
-	for (i = 0; i < 500 && cg_key(cg, "cgroup.events", "populated") > 0; i++)
-		sleep_ms(10);
-	cg->usage = cg_key(cg, "cpu.stat", "usage_usec");
-	cg->user = cg_key(cg, "cpu.stat", "user_usec");
-	cg->system = cg_key(cg, "cpu.stat", "system_usec");
-	if (cg->usage < 0 || cg->user < 0 || cg->system < 0)
-		snprintf(cg->why, sizeof(cg->why), "%s/cpu.stat has no usage_usec, user_usec and "
-			 "system_usec", cg->dir);
-	for (i = 0; i < 500 && rmdir(cg->dir) && errno == EBUSY; i++)
-		sleep_ms(10);
-	if (i == 500)
-		fprintf(stderr, PROG ": note: %s is still busy; left behind\n", cg->dir);
 }
 
 static void json_str(FILE *f, const char *s)
@@ -224,7 +73,7 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static int write_json(FILE *f, const struct cg *cg, int measured, long long wall, int status)
+static int write_json(FILE *f, const struct ub_cg *cg, int measured, long long wall, int status)
 {
 	fputs("{\"tool\": \"uringbpf cgexec\", \"measured\": ", f);
 	fputs(measured ? "true" : "false", f);
@@ -269,7 +118,7 @@ int cmd_cgexec(int argc, char **argv)
 {
 	const char *out_path = NULL;
 	int i, go[2], err[2], status, code, child_errno = 0, measured;
-	struct cg cg = { .usage = -1 };
+	struct ub_cg cg = { .usage = -1 };
 	struct sigaction sa = { .sa_handler = forward };
 	sigset_t block, old;
 	long long t0, wall;
@@ -307,7 +156,7 @@ int cmd_cgexec(int argc, char **argv)
 		fprintf(stderr, PROG ": --cpu-json %s: cannot write: %s\n", out_path, strerror(errno));
 		return CG_EOWN;
 	}
-	cg_make(&cg);
+	ub_cg_make(&cg);
 	if (pipe2(go, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
 		fprintf(stderr, PROG ": pipe: %s\n", strerror(errno));
 		return CG_EOWN;
@@ -349,7 +198,7 @@ int cmd_cgexec(int argc, char **argv)
 	close(go[0]);
 	close(err[1]);
 	if (cg.dir[0])
-		cg_join(&cg, pid);
+		ub_cg_join(&cg, pid);
 	t0 = now_usec();
 	if (write(go[1], "g", 1) != 1)
 		fprintf(stderr, PROG ": starting the command: %s\n", strerror(errno));
@@ -361,7 +210,7 @@ int cmd_cgexec(int argc, char **argv)
 		;
 	wall = now_usec() - t0;
 	child_pid = 0;
-	cg_finish(&cg);
+	ub_cg_finish(&cg);
 	if (child_errno)
 		fprintf(stderr, PROG ": cannot run %s: %s\n", argv[i], strerror(child_errno));
 	code = WIFEXITED(status) ? WEXITSTATUS(status) :

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * uringbpf: the one command, git-style.  A table of subcommands; "db" runs
- * the results-database tool in this process (results-db/cli.c), "plot" the
- * charts (cli/plot/, its gnuplot templates from the data root below), the
- * others exec the runner scripts for now (scripts/sweep, ...), found
+ * the results-database tool in this process (results-db/cli.c); "plot",
+ * "bench" and "cgexec" run in this process too (cli/plot/ with its gnuplot
+ * templates from the data root below, cli/bench/, cli/cgexec.c); the others
+ * exec the runner scripts for now (scripts/sweep, ...), found
  * relative to this binary so a checkout and an installed tree both work:
  *   checkout:  ROOT/build/uringbpf      -> ROOT/scripts/sweep
  *   installed: PREFIX/bin/uringbpf      -> PREFIX/share/uringbpf/scripts/sweep
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/bench/bench.h"
 #include "cli/cgexec.h"
 #include "cli/plot/plot.h"
 #include "results-db/db.h"
@@ -39,6 +41,7 @@ static int cmd_db_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_compare_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_cgexec_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_plot_fn(const struct cmd *c, int argc, char **argv);
+static int cmd_bench_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_script(const struct cmd *c, int argc, char **argv);
 static int cmd_help(const struct cmd *c, int argc, char **argv);
 
@@ -49,7 +52,7 @@ static const struct cmd cmds[] = {
 	{ "compare", cmd_compare_fn, NULL,            "sweep B against baseline A per point; exit 1 on a regression" },
 	{ "demo",    cmd_script,     "scripts/demo",  "the seed-table sweep on a default target, graph and table" },
 	{ "lab",     cmd_script,     "scripts/lab",   "the QEMU kernel lab (Linux 7.3, emulated NVMe)" },
-	{ "bench",   cmd_script,     "scripts/bench", "our engine against fio io_uring, libaio and t/io_uring" },
+	{ "bench",   cmd_bench_fn,   NULL,            "our engine against fio io_uring, libaio and t/io_uring" },
 	{ "cgexec",  cmd_cgexec_fn,  NULL,            "run a command in a cgroup of its own, write its CPU time (JSON)" },
 	{ "help",    cmd_help,       NULL,            "this list, or one command's help: uringbpf help CMD" },
 };
@@ -104,6 +107,14 @@ static int cmd_cgexec_fn(const struct cmd *c, int argc, char **argv)
 }
 
 /* ---------------------------------------------------------------- paths */
+
+static const char *bin_dir(void);
+
+/* cli/bench/: in process; its defaults are under the checkout above build/. */
+static int cmd_bench_fn(const struct cmd *c, int argc, char **argv)
+{
+	return cmd_bench(argc, argv, bin_dir());
+}
 
 /* The directory this binary is in (symlinks resolved), or NULL. */
 static const char *bin_dir(void)

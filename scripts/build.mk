@@ -19,7 +19,7 @@ lab-fetch:
 
 # The runner scripts the uringbpf CLI execs, under $(DATADIR)/scripts (the
 # same layout as the checkout, so each finds its neighbours by its own path).
-# scripts/bench stays checkout-only (it needs fio's t/io_uring from .deps/).
+# (uringbpf bench is in the CLI; its lab driver is installed by bench/build.mk.)
 SCRIPTS_INSTALL := scripts/sweep scripts/demo scripts/lab
 SCRIPTS_DATA := scripts/lib/debian-archive.sh
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# scripts/bench --lab refuses what the guest cannot do, with one line naming
+# uringbpf bench --lab refuses what the guest cannot do, with one line naming
 # the option, before it boots anything.  (The lab run itself is not part of
 # make check: it takes minutes of QEMU TCG time.)
 source "$UB_TOP/tests/lib.sh"
@@ -9,7 +9,7 @@ ub_scratch_init /tmp
 expect() {
 	local name=$1 want=$2 got rc
 	shift 2
-	got=$("$UB_TOP/scripts/bench" "$@" --out "$UB_SCRATCH/$name" --fio "$(ub_fio_bin)" \
+	got=$("$UB_BUILD/uringbpf" bench "$@" --out "$UB_SCRATCH/$name" --fio "$(ub_fio_bin)" \
 		--engine "$UB_ENGINE" 2>&1 >/dev/null)
 	rc=$?
 	if [ "$rc" = 1 ] && [ "$got" = "$want" ]; then

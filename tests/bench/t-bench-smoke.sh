@@ -1,5 +1,5 @@
 #!/bin/bash
-# scripts/bench runs end to end in a tiny configuration, and every ratio in
+# uringbpf bench runs end to end in a tiny configuration, and every ratio in
 # its tables equals ours/peer recomputed here from the JSON it saved (the
 # median over repeats of each side).  Not a timing assertion.
 source "$UB_TOP/tests/lib.sh"
@@ -9,10 +9,10 @@ out=$UB_SCRATCH/out
 args=(--quick --iodepths 8 --repeats 2 --out "$out" --db "$UB_SCRATCH/results.db"
 	--fio "$(ub_fio_bin)" --engine "$UB_ENGINE" --db-tool "$UB_DB")
 start=$(date +%s)
-if "$UB_TOP/scripts/bench" "${args[@]}" >"$UB_SCRATCH/stdout" 2>"$UB_SCRATCH/stderr"; then
+if "$UB_BUILD/uringbpf" bench "${args[@]}" >"$UB_SCRATCH/stdout" 2>"$UB_SCRATCH/stderr"; then
 	ok "bench-runs ($(($(date +%s) - start)) s)"
 else
-	not_ok "bench-runs: scripts/bench ${args[*]} exited non-zero: $(tail -n 3 "$UB_SCRATCH/stderr" | paste -sd' ')"
+	not_ok "bench-runs: uringbpf bench ${args[*]} exited non-zero: $(tail -n 3 "$UB_SCRATCH/stderr" | paste -sd' ')"
 	finish
 fi
 
@@ -88,6 +88,15 @@ else not_ok "bench-order-alternates: repeat 1 ran '$order1', repeat 2 reversed i
 # The host cannot poll /dev/shm: the IOPOLL modes are skipped with a reason.
 if grep -q '^skip mode iopoll: hipri=1' "$UB_SCRATCH/stderr"; then ok "bench-iopoll-skip-reason"
 else not_ok "bench-iopoll-skip-reason: no 'skip mode iopoll: ...' line"; fi
+
+# The CPU is every thread's (the run's cgroup): an SQPOLL run of ours counts
+# its iou-sqp thread, which fio's own usr+sys leave out.
+f=$out/runs/qd8-sqpoll-fio-uringbpf-r1.cpu.json
+thr=$(sqlite3 :memory: "select json_extract(readfile('$f'), '\$.threads') || ' ' || json_extract(readfile('$f'), '\$.cpu_ns')" 2>/dev/null)
+case $thr in
+*iou-sqp*\ [1-9]*) ok "bench-cpu-sqpoll-thread ($thr)" ;;
+*) not_ok "bench-cpu-sqpoll-thread: $f has threads and cpu_ns '$thr', wanted iou-sqp and a figure" ;;
+esac
 
 # With the results tool built, every fio run is in the database.
 if [ -x "$UB_DB" ]; then

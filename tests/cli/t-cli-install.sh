@@ -21,7 +21,7 @@ want=$( {
 	printf '%s\n' usr/local/bin/uringbpf usr/local/bin/uringbpf-db usr/local/bin/uringbpf-mkchain \
 		usr/local/lib/fio/fio-uringbpf.so "$share/scripts/sweep" \
 		"$share/scripts/demo" "$share/scripts/lab" "$share/scripts/lib/debian-archive.sh" \
-		"$share/profiles/README.md"
+		"$share/profiles/README.md" "$share/bench/lab-guest.sh"
 	(cd "$UB_TOP" && ls profiles/*.fio profiles/phases/*.fio plot/*.gp) | sed "s|^|$share/|"
 } | LC_ALL=C sort)
 got=$(cd "$d" && find . ! -type d | sed 's|^\./||' | LC_ALL=C sort)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli/cgexec.h"
+#include "cli/sweep/sweep.h"
 #include "results-db/db.h"
 
 #define PROG "uringbpf"
@@ -37,10 +38,11 @@ static int cmd_db_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_compare_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_cgexec_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_script(const struct cmd *c, int argc, char **argv);
+static int cmd_sweep_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_help(const struct cmd *c, int argc, char **argv);
 
 static const struct cmd cmds[] = {
-	{ "sweep",   cmd_script,     "scripts/sweep", "run a fio profile over modes x iodepths, import into SQLite" },
+	{ "sweep",   cmd_sweep_fn,   "scripts/sweep", "run a fio profile over modes x iodepths, import into SQLite" },
 	{ "db",      cmd_db_fn,      NULL,            "query and fill the results database (also: uringbpf-db)" },
 	{ "plot",    cmd_script,     "plot/plot",     "draw a sweep from the database (PNG + SVG) and its table" },
 	{ "compare", cmd_compare_fn, NULL,            "sweep B against baseline A per point; exit 1 on a regression" },
@@ -129,7 +131,7 @@ static int is_exec(const char *p) { return access(p, X_OK) == 0; }
 
 /* The data root holding scripts/, plot/, profiles/: $UB_DATADIR, else the
  * installed share/uringbpf beside bin/, else the checkout above build/. */
-static int data_root(const char *script, char root[PATH_MAX], char *tried, size_t tlen)
+static int data_root(const char *script, int mode, char root[PATH_MAX], char *tried, size_t tlen)
 {
 	const char *env = getenv("UB_DATADIR"), *bin = bin_dir();
 	char cand[3][PATH_MAX], p[PATH_MAX + 64];
@@ -147,7 +149,7 @@ static int data_root(const char *script, char root[PATH_MAX], char *tried, size_
 
 		if (snprintf(p, sizeof(p), "%s/%s", cand[i], script) >= (int)sizeof(p))
 			continue;
-		if (is_exec(p) && realpath(cand[i], root))
+		if (access(p, mode) == 0 && realpath(cand[i], root))
 			return 0;
 		/* A long path is cut short in the message only. */
 		if (snprintf(tried + used, tlen - used, "%s%s", i ? ", " : "", p) < 0)
@@ -189,7 +191,7 @@ static int cmd_script(const struct cmd *c, int argc, char **argv)
 	char root[PATH_MAX], tried[3 * PATH_MAX + 256], path[PATH_MAX + 64], p[PATH_MAX + 64];
 	const char *bin = bin_dir();
 
-	if (data_root(c->script, root, tried, sizeof(tried))) {
+	if (data_root(c->script, X_OK, root, tried, sizeof(tried))) {
 		fprintf(stderr, PROG " %s: %s not found (looked for %s): run 'make' in the checkout, "
 			"or 'make install', or set UB_DATADIR\n", c->name, c->script,
 			tried[0] ? tried : "no place: /proc/self/exe is unreadable");
@@ -210,6 +212,33 @@ static int cmd_script(const struct cmd *c, int argc, char **argv)
 	execv(path, argv);
 	fprintf(stderr, PROG " %s: can't run %s: %s\n", c->name, path, strerror(errno));
 	return UB_EDATA;
+}
+
+/*
+ * uringbpf sweep (cli/sweep/): in this process, with the data root's
+ * profiles and scripts/lab; UB_SWEEP_SHELL=1 runs scripts/sweep instead.
+ */
+static int cmd_sweep_fn(const struct cmd *c, int argc, char **argv)
+{
+	char root[PATH_MAX], tried[3 * PATH_MAX + 256], p[PATH_MAX + 64];
+	const char *bin = bin_dir(), *sh = getenv("UB_SWEEP_SHELL");
+
+	if (sh && !strcmp(sh, "1"))
+		return cmd_script(c, argc, argv);
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return cmd_sweep(argc, argv, "");	/* the help needs no data */
+	if (data_root("profiles/seed-table.fio", R_OK, root, tried, sizeof(tried))) {
+		fprintf(stderr, PROG " %s: profiles/seed-table.fio not found (looked for %s): run "
+			"'make' in the checkout, or 'make install', or set UB_DATADIR\n", c->name,
+			tried[0] ? tried : "no place: /proc/self/exe is unreadable");
+		return UB_EDATA;
+	}
+	if (bin)
+		default_engine(bin);
+	snprintf(p, sizeof(p), "%s/profiles", root);
+	default_env("UB_PROFILES_DIR", p);
+	return cmd_sweep(argc, argv, root);
 }
 
 /* ---------------------------------------------------------------- help */

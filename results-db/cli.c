@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "results-db/db.h"
 
@@ -612,7 +613,8 @@ static int run(const struct cmd *c, struct args *a, const char *path, int npos, 
 	else if (!strcmp(c->name, "export-csv"))
 		rc = ub_cmd_export_csv(db, a->view ? a->view : "kiops_by_iodepth", stdout, &e);
 	else if (!strcmp(c->name, "claim-sweep"))
-		rc = ub_cmd_claim_sweep(db, path, pos[0], a->imp.host, stdout, &e);
+		rc = ub_cmd_claim_sweep(db, path, pos[0], a->imp.host,
+					(long long)getppid(), stdout, &e);	/* the sweep that ran this tool */
 	else if (!strcmp(c->name, "run-summary"))
 		rc = cmd_run_summary(db, npos, pos, &e);
 	else if (!strncmp(c->name, "plan", 4) || !strcmp(c->name, "fate") || !strcmp(c->name, "not-run") ||

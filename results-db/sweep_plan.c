@@ -461,6 +461,11 @@ static int plan_list(sqlite3 *db, const char *path, const char *name, FILE *out,
 	return rc == SQLITE_DONE ? UB_OK : ub_fail_sql(e, db, "reading the sweep plan");
 }
 
+int ub_plan_add(sqlite3 *db, const char *name, FILE *in, FILE *out, struct ub_err *e)
+{
+	return plan_add(db, name, in, out, e);
+}
+
 int ub_cmd_plan(sqlite3 *db, const char *path, const char *cmd, const char *sweep, int npos,
 		char **pos, const char *buf, size_t len, FILE *out, struct ub_err *e)
 {

@@ -45,8 +45,6 @@ err sweep-name "sweep: --sweep-name: 'a/b' may hold only letters, digits and . _
 err set "sweep: --set: 'FOO' is not VAR=VALUE" $S --target "$t" --set FOO
 err set-iodepth "sweep: --set: IODEPTH is the sweep axis; use --iodepths" $S --target "$t" --set IODEPTH=4
 err lab-client "sweep: --lab and --client don't mix: the lab is one guest" $S --lab --client h1
-err no-db-tool "sweep: the results DB tool is missing: build it with 'make' (build/uringbpf-db), or set UB_DB=PATH" \
-	env UB_DB=/nonexistent/uringbpf-db $S --target "$t"
 
 P=$PLOT
 err plot-unknown "plot: unknown option '--bogus' (see --help)" $P --bogus

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * uringbpf: the one command, git-style.  A table of subcommands; "db" runs
- * the results-database tool in this process (results-db/cli.c), the others
- * exec the runner scripts for now (scripts/sweep, plot/plot, ...), found
- * relative to this binary so a checkout and an installed tree both work:
- *   checkout:  ROOT/build/uringbpf      -> ROOT/scripts/sweep
- *   installed: PREFIX/bin/uringbpf      -> PREFIX/share/uringbpf/scripts/sweep
+ * the results-database tool in this process (results-db/cli.c), "sweep"
+ * runs in this process too (cli/sweep/), the others exec the runner scripts
+ * for now (plot/plot, scripts/demo, ...), found relative to this binary so a
+ * checkout and an installed tree both work (the sweep finds its profiles,
+ * scripts/lab and the lab's guest driver the same way):
+ *   checkout:  ROOT/build/uringbpf      -> ROOT/plot/plot
+ *   installed: PREFIX/bin/uringbpf      -> PREFIX/share/uringbpf/plot/plot
  * The scripts get, unless already set, UB_DB (this binary as uringbpf-db),
  * UB_PROFILES_DIR, UB_PLOT_DIR and UB_ENGINE, so they need no checkout.
  * Run as "uringbpf-db" (a link to this binary), it is "uringbpf db".
@@ -42,7 +44,7 @@ static int cmd_sweep_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_help(const struct cmd *c, int argc, char **argv);
 
 static const struct cmd cmds[] = {
-	{ "sweep",   cmd_sweep_fn,   "scripts/sweep", "run a fio profile over modes x iodepths, import into SQLite" },
+	{ "sweep",   cmd_sweep_fn,   NULL,            "run a fio profile over modes x iodepths, import into SQLite" },
 	{ "db",      cmd_db_fn,      NULL,            "query and fill the results database (also: uringbpf-db)" },
 	{ "plot",    cmd_script,     "plot/plot",     "draw a sweep from the database (PNG + SVG) and its table" },
 	{ "compare", cmd_compare_fn, NULL,            "sweep B against baseline A per point; exit 1 on a regression" },
@@ -214,17 +216,12 @@ static int cmd_script(const struct cmd *c, int argc, char **argv)
 	return UB_EDATA;
 }
 
-/*
- * uringbpf sweep (cli/sweep/): in this process, with the data root's
- * profiles and scripts/lab; UB_SWEEP_SHELL=1 runs scripts/sweep instead.
- */
+/* uringbpf sweep (cli/sweep/): in this process, with the data root's profiles and scripts/lab. */
 static int cmd_sweep_fn(const struct cmd *c, int argc, char **argv)
 {
 	char root[PATH_MAX], tried[3 * PATH_MAX + 256], p[PATH_MAX + 64];
-	const char *bin = bin_dir(), *sh = getenv("UB_SWEEP_SHELL");
+	const char *bin = bin_dir();
 
-	if (sh && !strcmp(sh, "1"))
-		return cmd_script(c, argc, argv);
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
 			return cmd_sweep(argc, argv, "");	/* the help needs no data */

@@ -56,7 +56,7 @@ static const char usage_text[] =
 	"  compare A B [--metric M | --percentile P] [--max-regress-pct X] [--format md|tsv|json]\n"
 	"      sweep B against baseline A per point: values (a percentile merged as in table),\n"
 	"      B/A, noise, verdict; exit 1 on a regression (uringbpf compare --help)\n"
-	"for scripts/sweep (exit status 0 done, 1 error, 2 usage, 3 name taken):\n"
+	"for uringbpf sweep (exit status 0 done, 1 error, 2 usage, 3 name taken):\n"
 	"  claim-sweep [--host NAME] NAME   create/migrate the database and take the sweep\n"
 	"                              name, before any run; exit 3 if a sweep has it\n"
 	"  run-summary FILE.json...    per run imported from FILE: id, kIOPS, p99 us, jobs,\n"

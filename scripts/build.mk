@@ -21,7 +21,7 @@ lab-fetch:
 # same layout as the checkout, so each finds its neighbours by its own path).
 # scripts/bench stays checkout-only (it needs fio's t/io_uring from .deps/).
 # scripts/lab-guest/run-plan.sh: the guest's driver of "uringbpf sweep --lab".
-SCRIPTS_INSTALL := scripts/sweep scripts/demo scripts/lab scripts/lab-guest/run-plan.sh
+SCRIPTS_INSTALL := scripts/demo scripts/lab scripts/lab-guest/run-plan.sh
 SCRIPTS_DATA := scripts/lib/debian-archive.sh
 
 install-tools::

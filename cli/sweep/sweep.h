@@ -115,7 +115,6 @@ char *sw_capture(char *const argv[], int *status);
 int sw_is_uint(const char *s);
 int sw_is_posint(const char *s);
 char *sw_shell_quote(const char *s);		/* printf %q */
-char *sw_sh_single(const char *s);		/* 'quoted' for sh */
 
 /* options.c */
 void sw_usage(FILE *f);

@@ -285,34 +285,17 @@ int sw_is_posint(const char *s)
 char *sw_shell_quote(const char *s)
 {
 	static const char safe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-				   "0123456789_./:=,+@%^-";
+				   "0123456789_./:=+@%-";
 	char *o = sw_keep(malloc(2 * strlen(s) + 3)), *q = o;
 
 	if (!*s)
 		return sw_strdup("''");
-	for (; *s; s++) {
-		if (!strchr(safe, *s))
+	for (const char *p = s; *p; p++) {
+		/* '~' and '#' are special only where a word starts */
+		if (!strchr(safe, *p) && !(p > s && (*p == '~' || *p == '#')))
 			*q++ = '\\';
-		*q++ = *s;
+		*q++ = *p;
 	}
-	*q = 0;
-	return o;
-}
-
-char *sw_sh_single(const char *s)
-{
-	char *o = sw_keep(malloc(4 * strlen(s) + 3)), *q = o;
-
-	*q++ = '\'';
-	for (; *s; s++) {
-		if (*s == '\'') {
-			memcpy(q, "'\\''", 4);
-			q += 4;
-		} else {
-			*q++ = *s;
-		}
-	}
-	*q++ = '\'';
 	*q = 0;
 	return o;
 }

@@ -117,12 +117,7 @@ void sw_run_lab(void)
 		argv[n++] = (char *)target_name();
 		argv[n++] = sw_printf("%d", SW_IOPS_LOG_MS);
 		argv[n] = NULL;
-		struct sigaction dfl = { .sa_handler = SIG_DFL };
-
-		sigemptyset(&dfl.sa_mask);
-		sigaction(SIGINT, &dfl, NULL);
-		sigaction(SIGTERM, &dfl, NULL);
-		sigaction(SIGHUP, &dfl, NULL);
+		sw_child_signals();
 		close(p[0]);
 		dup2(p[1], 1);
 		dup2(p[1], 2);

@@ -274,7 +274,8 @@ static int is_local_host(const char *spec)
 
 int sw_record_point(const char *c, long qd, long rep, int rc, long t0, long t1)
 {
-	struct sw_config *cfg = &sw.cfg[sw_config_index(c)];
+	int ci = sw_config_index(c);
+	struct sw_config *cfg = &sw.cfg[ci < 0 ? 0 : ci];	/* c is one of the plan's configs */
 	const char *base = sw_printf("%s/json/%s/qd%ld-r%ld", sw.out, c, qd, rep);
 	const char *json = sw_printf("%s.json", base), *tmp = sw_printf("%s.json.tmp", base);
 	const char *log = sw_printf("%s/log/%s-qd%ld-r%ld.log", sw.out, c, qd, rep);
@@ -284,15 +285,17 @@ int sw_record_point(const char *c, long qd, long rep, int rc, long t0, long t1)
 	char *eng = NULL, *sum, *sample, *p99 = "-", *cores = "-", *ctext = "";
 	double dsum = 0, dsample = 0;
 	long idx = sw.n_done + sw.n_failed + 1;
+	const char *rbuf;
 	size_t len = 0;
 	int nh, allok = 1;
 
 	/* The engine's report, a line per job: JOB OUTCOME CODE VERDICT RING MESSAGE. */
-	if (sw_read_file(report, &len) && len) {
+	rbuf = sw_read_file(report, &len);
+	if (rbuf && len) {
 		struct ub_err e = { "" };
 		size_t olen = 0;
 		FILE *o = open_memstream(&eng, &olen);
-		const char *buf = sw_read_file(report, &len);
+		const char *buf = rbuf;
 
 		if (ub_cmd_engine_report(report, buf, len, o, &e)) {
 			FILE *l = import_log();
@@ -316,22 +319,12 @@ int sw_record_point(const char *c, long qd, long rep, int rc, long t0, long t1)
 		if (!access(tmp, F_OK))
 			rename(tmp, failed);
 		for (char *l = eng ? sw_strdup(eng) : NULL, *next; l && *l; l = next) {
-			char *f[6] = { 0 };
-			int n = 0;
+			char *f[6];
 
 			next = l + strcspn(l, "\n");
 			if (*next)
 				*next++ = 0;
-			for (char *p = l; n < 6; n++) {
-				f[n] = p;
-				p += strcspn(p, "\t");
-				if (!*p || n == 5) {
-					n++;
-					break;
-				}
-				*p++ = 0;
-			}
-			if (n < 6 || !strcmp(f[3], "ok"))
+			if (sw_split_tabs(l, f, 6) < 6 || !strcmp(f[3], "ok"))
 				continue;
 			if (!verdict || (!strcmp(f[3], "fail") && !strcmp(verdict, "skip"))) {
 				reason = sw_printf("%s (%s)", f[5], f[2]);
@@ -373,22 +366,12 @@ int sw_record_point(const char *c, long qd, long rep, int rc, long t0, long t1)
 	rename(tmp, sw_printf("%s.raw.json", base));
 	/* The ring the kernel accepted, from the report's first job that ran. */
 	for (char *l = eng ? sw_strdup(eng) : NULL, *next; l && *l && !ring; l = next) {
-		char *f[6] = { 0 };
-		int n = 0;
+		char *f[6];
 
 		next = l + strcspn(l, "\n");
 		if (*next)
 			*next++ = 0;
-		for (char *p = l; n < 5; n++) {
-			f[n] = p;
-			p += strcspn(p, "\t");
-			if (!*p) {
-				n++;
-				break;
-			}
-			*p++ = 0;
-		}
-		if (n >= 5 && !strcmp(f[3], "ok") && strcmp(f[4], "-"))
+		if (sw_split_tabs(l, f, 6) == 6 && !strcmp(f[3], "ok") && strcmp(f[4], "-"))
 			ring = f[4];
 	}
 	if (sw.nclients) {

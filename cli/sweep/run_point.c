@@ -39,6 +39,16 @@ void sw_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
+void sw_child_signals(void)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGINT, &dfl, NULL);
+	sigaction(SIGTERM, &dfl, NULL);
+	sigaction(SIGHUP, &dfl, NULL);
+}
+
 static const char *signame(int sig)
 {
 	return sig == SIGINT ? "INT" : sig == SIGTERM ? "TERM" : sig == SIGHUP ? "HUP" : "?";
@@ -83,12 +93,8 @@ void sw_point_prefix(const char *c, long qd, long rep)
 static void child(char **argv, const char *log, const char *report, const char *cpu)
 {
 	int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
 
-	sigemptyset(&dfl.sa_mask);
-	sigaction(SIGINT, &dfl, NULL);
-	sigaction(SIGTERM, &dfl, NULL);
-	sigaction(SIGHUP, &dfl, NULL);
+	sw_child_signals();
 	if (fd < 0)
 		_exit(125);
 	dup2(fd, 1);

@@ -28,21 +28,13 @@ void sw_finish(int rc)
 		fclose(f);
 	}
 	for (char *l = sw_strdup(notrun), *next; *l; l = next) {
-		char *fld[5] = { 0 };
-		int n = 0;
+		char *fld[5];
+		int n;
 
 		next = l + strcspn(l, "\n");
 		if (*next)
 			*next++ = 0;
-		for (char *p = l; n < 5; n++) {
-			fld[n] = p;
-			p += strcspn(p, "\t");
-			if (!*p) {
-				n++;
-				break;
-			}
-			*p++ = 0;
-		}
+		n = sw_split_tabs(l, fld, 5);
 		if (n < 4 || !*fld[0])
 			continue;
 		if (!strcmp(fld[3], "failed")) {

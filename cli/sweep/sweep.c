@@ -185,14 +185,14 @@ int cmd_sweep(int argc, char **argv, const char *top)
 			for (char *l = p, *next; *l; l = next) {
 				char c[1024];
 				long qd, rep, seq;
+				int i;
 
 				next = l + strcspn(l, "\n");
 				if (*next)
 					next++;
 				if (sscanf(l, "%ld\t%1023[^\t]\t%ld\t%ld", &seq, c, &qd, &rep) != 4)
 					continue;
-				int i = sw_config_index(c);
-
+				i = sw_config_index(c);
 				if (i < 0 || !sw.cfg[i].skip || sw.cfg[i].stop)
 					continue;
 				sw_fate(c, qd, rep, "skipped", sw.cfg[i].skip_code, sw.cfg[i].skip);

@@ -112,6 +112,8 @@ long sw_now(void);
 char *sw_date_is(void);				/* date -Is */
 /* Run argv (no shell), its stdout (stderr to /dev/null) into a string; *status: exit status. */
 char *sw_capture(char *const argv[], int *status);
+/* Split line at tabs into at most max fields (the last keeps its tabs); the count. */
+int sw_split_tabs(char *line, char **f, int max);
 int sw_is_uint(const char *s);
 int sw_is_posint(const char *s);
 char *sw_shell_quote(const char *s);		/* printf %q */
@@ -151,6 +153,7 @@ int sw_config_index(const char *c);
 
 /* run_point.c */
 void sw_signals(void);
+void sw_child_signals(void);			/* a child's: SIGINT, TERM, HUP at default */
 char **sw_fio_argv(const char *c, const char *jobfile, const char *json, const char *iops);
 int sw_run_point(const char *c, long qd, long rep);	/* 0 done, 1 not, 130 interrupted */
 void sw_point_prefix(const char *c, long qd, long rep);

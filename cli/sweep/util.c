@@ -231,7 +231,7 @@ char *sw_capture(char *const argv[], int *status)
 		dup2(p[1], 1);
 		if (fd >= 0)
 			dup2(fd, 2);
-		signal(SIGINT, SIG_DFL);
+		sw_child_signals();
 		execvp(argv[0], argv);
 		_exit(127);
 	}
@@ -264,6 +264,20 @@ char *sw_capture(char *const argv[], int *status)
 		return NULL;
 	b[n] = 0;
 	return sw_keep(b);
+}
+
+int sw_split_tabs(char *line, char **f, int max)
+{
+	int n = 0;
+
+	for (char *p = line; n < max;) {
+		f[n++] = p;
+		p += strcspn(p, "\t");
+		if (!*p || n == max)
+			break;
+		*p++ = 0;
+	}
+	return n;
 }
 
 int sw_is_uint(const char *s)

@@ -73,6 +73,12 @@ else
 	skip "options-db: needs the built DB tool and engine (make)"
 fi
 
+# --lab plans as data: the guest driver runs OUT/jobs/plan.tsv (no generated script).
+got=$("$SWEEP" --lab --configs interrupt --iodepths 1,4 --sweep-name labdry --out "$UB_SCRATCH/labdry" --dry-run 2>&1)
+expect_eq lab-dry-run "$(grep '^dry run: scripts/lab' <<<"$got")" \
+	"dry run: scripts/lab run -- sh /lab/run-plan.sh /lab/jobs/plan.tsv nvme0n1 250, which runs in the guest:"
+expect_eq lab-dry-run-nothing-written "$([ -e "$UB_SCRATCH/labdry" ] && echo written || echo none)" none
+
 err demo-unknown "demo: unknown option '--bogus' (see --help)" $DEMO --bogus
 err demo-lab-target "demo: --lab runs on the lab's emulated NVMe; it takes no --target" $DEMO --lab --target /dev/nvme0n1
 for c in "$SWEEP" "$PLOT" "$DEMO"; do

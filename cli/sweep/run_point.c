@@ -162,6 +162,9 @@ int sw_run_point(const char *c, long qd, long rep)
 	pid_t pid;
 	int rc;
 
+	/* Stopped between two runs: the next one does not start (it stays pending). */
+	if (sw_interrupted)
+		return 130;
 	sw_mkdir_p(sw_printf("%s/json/%s", sw.out, c));
 	sw_point_prefix(c, qd, rep);
 	t0 = sw_now();

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <sys/stat.h>
 #include <dirent.h>
@@ -49,6 +50,7 @@ static void write_env(void)
 	const char *path = sw_printf("%s/sweep.env", sw.out);
 	FILE *f;
 	char host[256] = "", *qds = NULL, *cfgs = NULL, *fio, *git;
+	struct utsname u;
 	char *fv[] = { (char *)sw.fio, "--version", NULL };
 	char *gv[] = { "git", "-C", (char *)sw.top, "describe", "--always", "--dirty", NULL };
 	int st;
@@ -66,6 +68,7 @@ static void write_env(void)
 	for (int i = 0; i < sw.ncfg; i++)
 		cfgs = sw_printf("%s%s%s", cfgs ? cfgs : "", i ? "," : "", sw.cfg[i].name);
 	gethostname(host, sizeof(host) - 1);
+	uname(&u);
 	fio = sw_capture(fv, &st);
 	fio = fio ? fio : sw_strdup("");
 	fio[strcspn(fio, "\n")] = 0;
@@ -82,7 +85,7 @@ static void write_env(void)
 		"git=%s\n", sw.name, sw.profile_name, sw.profile_file, sw.target, sw.engine,
 		sw.direct, sw.size, qds, cfgs, sw.repeats, sw.opt_runtime, sw.opt_ramp,
 		sw.opt_max_sd ? sw.opt_max_sd : "", sw.opt_clients ? sw.opt_clients : "",
-		sw.host_kernel, sw.prepare ? sw.prepare : "", host, fio, sw_date_is(), git);
+		u.release, sw.prepare ? sw.prepare : "", host, fio, sw_date_is(), git);
 	fclose(f);
 }
 

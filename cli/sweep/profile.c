@@ -364,7 +364,10 @@ char *sw_jobfile(long qd)
 	return sw_printf("%s/jobs/qd%ld.fio", sw.out, qd);
 }
 
-/* Our engine's ioengine= line: ^[ \t]*ioengine[ \t]*=[ \t]*external:([^ \t]*\/fio-)?uringbpf(\.so)?[ \t]*$ */
+/*
+ * Our engine's ioengine= line:
+ * ^[ \t]*ioengine[ \t]*=[ \t]*external:([^ \t]*\/fio-)?uringbpf(\.so)?[ \t]*$
+ */
 static int our_engine_line(const char *l, size_t len)
 {
 	char *s = sw_printf("%.*s", (int)len, l), *p = s + strspn(s, " \t"), *v, *end;

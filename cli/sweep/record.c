@@ -84,7 +84,8 @@ static int split_clients(const char *raw, const char *base, const char **files)
 		"   WHEN 'array' THEN (SELECT json(value) FROM json_each(json_extract(d, '$.\"global options\"'))"
 		"    WHERE json_extract(value, '$.hostname') = ?2 AND json_extract(value, '$.port') = ?3)"
 		"   ELSE json_extract(d, '$.\"global options\"') END,"
-		"  'jobs', (SELECT json_group_array(json(value)) FROM json_each(json_extract(d, '$.client_stats'))"
+		"  'jobs', (SELECT json_group_array(json(value))"
+		"   FROM json_each(json_extract(d, '$.client_stats'))"
 		"   WHERE json_extract(value, '$.hostname') = ?2 AND json_extract(value, '$.port') = ?3"
 		"   AND json_extract(value, '$.jobname') <> 'All clients'))"
 		" FROM j";

@@ -2,13 +2,14 @@
 # (results-db/, archived as $(DB_LIB)).  build/uringbpf-db is the same
 # binary under the alias name (it runs "uringbpf db").  cli/bench/ is
 # "uringbpf bench" (our engine against fio's engines and t/io_uring); cli/plot/
-# is "uringbpf plot" (charts from the results library, drawn by gnuplot).
+# is "uringbpf plot" (charts from the results library, drawn by gnuplot);
+# cli/sweep/ is "uringbpf sweep" (a file per job, one header).
 UB_CLI := $(B)/uringbpf
 ALL_TARGETS += $(UB_CLI)
 
-CLI_SRCS := $(wildcard cli/*.c cli/bench/*.c cli/plot/*.c)
+CLI_SRCS := $(wildcard cli/*.c cli/bench/*.c cli/plot/*.c cli/sweep/*.c)
 CLI_OBJS := $(patsubst cli/%.c,$(B)/cli/%.o,$(CLI_SRCS))
-CLI_HDRS := $(wildcard cli/*.h cli/bench/*.h cli/plot/*.h) results-db/db.h
+CLI_HDRS := $(wildcard cli/*.h cli/bench/*.h cli/plot/*.h cli/sweep/*.h) results-db/db.h
 
 $(B)/cli/%.o: cli/%.c $(CLI_HDRS) config-host.mak
 	@mkdir -p $(dir $@)

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * uringbpf: the one command, git-style.  A table of subcommands; "db" runs
- * the results-database tool in this process (results-db/cli.c); "plot",
- * "bench" and "cgexec" run in this process too (cli/plot/ with its gnuplot
- * templates from the data root below, cli/bench/, cli/cgexec.c); the others
- * exec the runner scripts for now (scripts/sweep, ...), found
- * relative to this binary so a checkout and an installed tree both work:
- *   checkout:  ROOT/build/uringbpf      -> ROOT/scripts/sweep
- *   installed: PREFIX/bin/uringbpf      -> PREFIX/share/uringbpf/scripts/sweep
+ * the results-database tool in this process (results-db/cli.c); "sweep",
+ * "plot", "bench" and "cgexec" run in this process too (cli/sweep/,
+ * cli/plot/, cli/bench/, cli/cgexec.c); "demo" and "lab" exec their scripts.
+ * Data (profiles, gnuplot templates, scripts/lab and the lab's guest
+ * drivers) is found relative to this binary, so a checkout and an installed
+ * tree both work:
+ *   checkout:  ROOT/build/uringbpf      -> ROOT/scripts/demo
+ *   installed: PREFIX/bin/uringbpf      -> PREFIX/share/uringbpf/scripts/demo
  * The scripts get, unless already set, UB_DB (this binary as uringbpf-db),
  * UB_PROFILES_DIR and UB_ENGINE, so they need no checkout.
  * Run as "uringbpf-db" (a link to this binary), it is "uringbpf db".
@@ -23,6 +24,7 @@
 #include "cli/bench/bench.h"
 #include "cli/cgexec.h"
 #include "cli/plot/plot.h"
+#include "cli/sweep/sweep.h"
 #include "results-db/db.h"
 
 #define PROG "uringbpf"
@@ -43,10 +45,11 @@ static int cmd_cgexec_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_plot_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_bench_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_script(const struct cmd *c, int argc, char **argv);
+static int cmd_sweep_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_help(const struct cmd *c, int argc, char **argv);
 
 static const struct cmd cmds[] = {
-	{ "sweep",   cmd_script,     "scripts/sweep", "run a fio profile over modes x iodepths, import into SQLite" },
+	{ "sweep",   cmd_sweep_fn,   NULL,            "run a fio profile over modes x iodepths, import into SQLite" },
 	{ "db",      cmd_db_fn,      NULL,            "query and fill the results database (also: uringbpf-db)" },
 	{ "plot",    cmd_plot_fn,    NULL,            "draw a sweep from the database (PNG + SVG) and its table" },
 	{ "compare", cmd_compare_fn, NULL,            "sweep B against baseline A per point; exit 1 on a regression" },
@@ -238,6 +241,28 @@ static int cmd_plot_fn(const struct cmd *c, int argc, char **argv)
 				tried[0] ? tried : "no place: /proc/self/exe is unreadable");
 	snprintf(tpl, sizeof(tpl), "%s/plot", root);
 	return cmd_plot(argc, argv, tpl, NULL);
+}
+
+/* uringbpf sweep (cli/sweep/): in this process, with the data root's profiles and scripts/lab. */
+static int cmd_sweep_fn(const struct cmd *c, int argc, char **argv)
+{
+	char root[PATH_MAX], tried[3 * PATH_MAX + 256], p[PATH_MAX + 64];
+	const char *bin = bin_dir();
+
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return cmd_sweep(argc, argv, "");	/* the help needs no data */
+	if (data_root("profiles/seed-table.fio", R_OK, root, tried, sizeof(tried))) {
+		fprintf(stderr, PROG " %s: profiles/seed-table.fio not found (looked for %s): run "
+			"'make' in the checkout, or 'make install', or set UB_DATADIR\n", c->name,
+			tried[0] ? tried : "no place: /proc/self/exe is unreadable");
+		return UB_EDATA;
+	}
+	if (bin)
+		default_engine(bin);
+	snprintf(p, sizeof(p), "%s/profiles", root);
+	default_env("UB_PROFILES_DIR", p);
+	return cmd_sweep(argc, argv, root);
 }
 
 /* ---------------------------------------------------------------- help */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "results-db/db.h"
 
@@ -57,7 +58,7 @@ static const char usage_text[] =
 	"  compare A B [--metric M | --percentile P] [--max-regress-pct X] [--format md|tsv|json]\n"
 	"      sweep B against baseline A per point: values (a percentile merged as in table),\n"
 	"      B/A, noise, verdict; exit 1 on a regression (uringbpf compare --help)\n"
-	"for scripts/sweep (exit status 0 done, 1 error, 2 usage, 3 name taken):\n"
+	"for uringbpf sweep (exit status 0 done, 1 error, 2 usage, 3 name taken):\n"
 	"  claim-sweep [--host NAME] NAME   create/migrate the database and take the sweep\n"
 	"                              name, before any run; exit 3 if a sweep has it\n"
 	"  run-summary FILE.json...    per run imported from FILE: id, kIOPS, p99 us, jobs,\n"
@@ -637,7 +638,8 @@ static int run(const struct cmd *c, struct args *a, const char *path, int npos, 
 	else if (!strcmp(c->name, "export-csv"))
 		rc = ub_cmd_export_csv(db, a->view ? a->view : "kiops_by_iodepth", stdout, &e);
 	else if (!strcmp(c->name, "claim-sweep"))
-		rc = ub_cmd_claim_sweep(db, path, pos[0], a->imp.host, stdout, &e);
+		rc = ub_cmd_claim_sweep(db, path, pos[0], a->imp.host,
+					(long long)getppid(), stdout, &e);	/* the sweep that ran this tool */
 	else if (!strcmp(c->name, "run-summary"))
 		rc = cmd_run_summary(db, npos, pos, &e);
 	else if (!strcmp(c->name, "precondition"))

@@ -261,9 +261,9 @@ int ub_cmd_runs(sqlite3 *db, FILE *out, struct ub_err *e);
 int ub_cmd_run_summary(sqlite3 *db, const char *name, const char *hash, FILE *out,
 		       struct ub_err *e);
 
-/* sweep_claim.c: the name, or UB_ETAKEN if a sweep has it already. */
+/* sweep_claim.c: the name for process pid, or UB_ETAKEN if a sweep has it already. */
 int ub_cmd_claim_sweep(sqlite3 *db, const char *path, const char *name, const char *host,
-		       FILE *out, struct ub_err *e);
+		       long long pid, FILE *out, struct ub_err *e);
 
 /*
  * sweep_plan.c: a sweep's plan and its points' fates (plan-add, plan-options,
@@ -271,6 +271,8 @@ int ub_cmd_claim_sweep(sqlite3 *db, const char *path, const char *name, const ch
  */
 int ub_cmd_plan(sqlite3 *db, const char *path, const char *cmd, const char *sweep, int npos,
 		char **pos, const char *buf, size_t len, FILE *out, struct ub_err *e);
+/* plan-add with the points read from in (the sweep's own plan, in process). */
+int ub_plan_add(sqlite3 *db, const char *name, FILE *in, FILE *out, struct ub_err *e);
 /* The planned point of an imported sweep run is done (in the import's transaction). */
 int ub_plan_mark_done(sqlite3 *db, long long run_id, struct ub_err *e);
 

@@ -406,8 +406,8 @@ static const char schema_v5[] =
 /*
  * Version 6 (issues 13, 14): a sweep's plan and every point's fate
  * (results-db/sweep_plan.c says what each fate means), and the options the
- * sweep ran with (a JSON array of scripts/sweep's arguments), so
- * "scripts/sweep --resume NAME" runs the pending points with the same
+ * sweep ran with (a JSON array of uringbpf sweep's arguments), so
+ * "uringbpf sweep --resume NAME" runs the pending points with the same
  * options; ended_at: when the sweep ran to its end (every point decided, the
  * variance gate's extra repeats planned and run). stage: 'plan' decided when planned (the target can't run the
  * config), 'run' decided by a run; cause_seq: the point whose run decided

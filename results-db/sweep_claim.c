@@ -7,7 +7,6 @@
  * imported without a claim are in sweeps too (the importer adds them).
  */
 #include <string.h>
-#include <unistd.h>
 
 #include "results-db/db.h"
 
@@ -38,7 +37,7 @@ static int taken(sqlite3 *db, const char *name, char *why, size_t len, struct ub
 }
 
 int ub_cmd_claim_sweep(sqlite3 *db, const char *path, const char *name, const char *host,
-		       FILE *out, struct ub_err *e)
+		       long long pid, FILE *out, struct ub_err *e)
 {
 	static const char sql[] =
 		"INSERT INTO sweeps(name, claimed_at, host, pid)"
@@ -65,9 +64,9 @@ int ub_cmd_claim_sweep(sqlite3 *db, const char *path, const char *name, const ch
 	if (rc == SQLITE_OK)
 		rc = host && *host ? sqlite3_bind_text(st, 2, host, -1, SQLITE_STATIC)
 				   : sqlite3_bind_null(st, 2);
-	/* The claimant is the process that ran this tool (the sweep). */
+	/* The claimant: the sweep's process. */
 	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(st, 3, (long long)getppid());
+		rc = sqlite3_bind_int64(st, 3, pid);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	sqlite3_finalize(st);

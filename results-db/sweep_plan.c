@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A sweep's plan and the fate of each point (schema version 6, issues 13
- * and 14): scripts/sweep writes every point it means to run (sweep_plan)
+ * and 14): uringbpf sweep writes every point it means to run (sweep_plan)
  * before the first run, with the options it ran with (sweeps.options), and
  * records each point's fate as it is decided. A point is
  *   planned      not run yet (or killed while running: kill -9, a crash)
@@ -381,7 +381,7 @@ static int set_fate(sqlite3 *db, const char *path, char **a, int n, FILE *out, s
  * decision (tab separated): CONFIG, IODEPTH (all: decided when planned),
  * REASON (failed: "FAILED: ..."), FATE, CODE. The points a decision
  * stopped are not repeated; pending points are one line per config.
- * scripts/sweep exports this as OUT/skipped.tsv; uringbpf plot lists it.
+ * uringbpf sweep exports this as OUT/skipped.tsv; uringbpf plot lists it.
  */
 static int not_run(sqlite3 *db, const char *name, FILE *out, struct ub_err *e)
 {
@@ -459,6 +459,11 @@ static int plan_list(sqlite3 *db, const char *path, const char *name, FILE *out,
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? UB_OK : ub_fail_sql(e, db, "reading the sweep plan");
+}
+
+int ub_plan_add(sqlite3 *db, const char *name, FILE *in, FILE *out, struct ub_err *e)
+{
+	return plan_add(db, name, in, out, e);
 }
 
 int ub_cmd_plan(sqlite3 *db, const char *path, const char *cmd, const char *sweep, int npos,

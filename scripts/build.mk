@@ -20,7 +20,8 @@ lab-fetch:
 # The runner scripts the uringbpf CLI execs, under $(DATADIR)/scripts (the
 # same layout as the checkout, so each finds its neighbours by its own path).
 # (uringbpf bench is in the CLI; its lab driver is installed by bench/build.mk.)
-SCRIPTS_INSTALL := scripts/sweep scripts/demo scripts/lab
+# scripts/lab-guest/run-plan.sh: the guest's driver of "uringbpf sweep --lab".
+SCRIPTS_INSTALL := scripts/demo scripts/lab scripts/lab-guest/run-plan.sh
 SCRIPTS_DATA := scripts/lib/debian-archive.sh
 
 install-tools::
@@ -29,4 +30,5 @@ install-tools::
 
 uninstall::
 	for f in $(SCRIPTS_INSTALL) $(SCRIPTS_DATA); do rm -f $(DESTDIR)$(DATADIR)/$$f; done
-	rmdir $(DESTDIR)$(DATADIR)/scripts/lib $(DESTDIR)$(DATADIR)/scripts 2>/dev/null || true
+	rmdir $(DESTDIR)$(DATADIR)/scripts/lib $(DESTDIR)$(DATADIR)/scripts/lab-guest \
+		$(DESTDIR)$(DATADIR)/scripts 2>/dev/null || true

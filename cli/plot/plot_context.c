@@ -145,7 +145,7 @@ static int names_sweep(const char *path, const char *sweep)
 
 /*
  * The folder a pre-plan sweep wrote: its first run's file is
- * DIR/json/CONFIG/FILE.json (scripts/sweep's layout), else NULL.
+ * DIR/json/CONFIG/FILE.json (the sweep's layout), else NULL.
  */
 static char *sweep_folder(sqlite3 *db, const char *sweep)
 {
@@ -288,7 +288,7 @@ int plot_not_run(struct plot *p)
 		}
 		p->skipped = buf;
 	} else {
-		/* Older: scripts/sweep's skipped.tsv in --out, or where its JSON files were. */
+		/* Older: the shell sweep's skipped.tsv in --out, or where its JSON files were. */
 		char *dirs[2] = { strdup(p->out), sweep_folder(p->db, p->f.sweep) };
 
 		for (int i = 0; i < 2 && !p->skipped; i++) {

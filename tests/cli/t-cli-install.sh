@@ -19,7 +19,7 @@ ok "install: make install DESTDIR=... PREFIX=/usr/local"
 share=usr/local/share/uringbpf
 want=$( {
 	printf '%s\n' usr/local/bin/uringbpf usr/local/bin/uringbpf-db usr/local/bin/uringbpf-mkchain \
-		usr/local/lib/fio/fio-uringbpf.so "$share/scripts/sweep" \
+		usr/local/lib/fio/fio-uringbpf.so "$share/scripts/lab-guest/run-plan.sh" \
 		"$share/scripts/demo" "$share/scripts/lab" "$share/scripts/lib/debian-archive.sh" \
 		"$share/profiles/README.md" "$share/bench/lab-guest.sh"
 	(cd "$UB_TOP" && ls profiles/*.fio profiles/phases/*.fio plot/*.gp) | sed "s|^|$share/|"
@@ -30,14 +30,14 @@ expect_eq install-files "$got" "$want"
 # Programs executable, data not.
 bad=
 for f in $want; do
-	case $f in */bin/*|*.so|*/scripts/sweep|*/scripts/demo|*/scripts/lab) [ -x "$d/$f" ] || bad+=" $f(not executable)" ;;
+	case $f in */bin/*|*.so|*/scripts/lab-guest/run-plan.sh|*/scripts/demo|*/scripts/lab) [ -x "$d/$f" ] || bad+=" $f(not executable)" ;;
 	*) [ ! -x "$d/$f" ] || bad+=" $f(executable)" ;;
 	esac
 done
 expect_eq install-modes "${bad:-none}" none
 # Installed files are copies of the checkout's.
 diff=
-for f in plot/kiops.gp profiles/seed-table.fio scripts/sweep; do
+for f in plot/kiops.gp profiles/seed-table.fio scripts/lab-guest/run-plan.sh; do
 	cmp -s "$UB_TOP/$f" "$d/$share/$f" || diff+=" $f"
 done
 expect_eq install-copy "${diff:-none}" none

@@ -63,8 +63,13 @@ expect_eq compare-usage-error "$(run compare --no-such-option | cut -d'|' -f1)" 
 mkdir -p "$UB_SCRATCH/lone/bin"
 cp "$CLI" "$UB_SCRATCH/lone/bin/uringbpf"
 l=$UB_SCRATCH/lone
-out=$(env -u UB_DATADIR "$l/bin/uringbpf" sweep --help 2>&1); rc=$?
-expect_eq no-scripts "$rc|$out" "1|uringbpf sweep: scripts/sweep not found (looked for $l/bin/../share/uringbpf/scripts/sweep, $l/bin/../scripts/sweep): run 'make' in the checkout, or 'make install', or set UB_DATADIR"
+out=$(env -u UB_DATADIR "$l/bin/uringbpf" demo --help 2>&1); rc=$?
+expect_eq no-scripts "$rc|$out" "1|uringbpf demo: scripts/demo not found (looked for $l/bin/../share/uringbpf/scripts/demo, $l/bin/../scripts/demo): run 'make' in the checkout, or 'make install', or set UB_DATADIR"
+# The sweep (in the binary) needs the profiles of a data tree, not for --help.
+out=$(env -u UB_DATADIR "$l/bin/uringbpf" sweep --target /dev/null 2>&1); rc=$?
+expect_eq no-profiles "$rc|$out" "1|uringbpf sweep: profiles/seed-table.fio not found (looked for $l/bin/../share/uringbpf/profiles/seed-table.fio, $l/bin/../profiles/seed-table.fio): run 'make' in the checkout, or 'make install', or set UB_DATADIR"
+out=$(env -u UB_DATADIR "$l/bin/uringbpf" sweep --help 2>&1 | head -n 1); rc=$?
+expect_eq lone-sweep-help "$rc|$out" "0|Usage: uringbpf sweep --target PATH [options]"
 # UB_DATADIR points it at a tree.
 out=$(UB_DATADIR=$UB_TOP "$l/bin/uringbpf" demo --help 2>&1 | head -n 1); rc=$?
 expect_eq datadir-env "$rc|${out%% [--target*}" "0|Usage: scripts/demo"

@@ -1,8 +1,10 @@
 # shellcheck shell=bash
 # Setup shared by the sweep tests (tests/sweep/t-sweep-*.sh): sourced after
-# tests/lib.sh, never run.  The tests drive scripts/sweep, "uringbpf plot"
-# and scripts/demo with this build's fio, engine and results-DB tool.
-SWEEP=$UB_TOP/scripts/sweep
+# tests/lib.sh, never run.  The tests drive "uringbpf sweep" (through the
+# one-executable wrapper tests/sweep/sweep), "uringbpf plot" and scripts/demo
+# with this build's fio, engine and results-DB tool.
+export UB_SWEEP_BIN=$UB_BUILD/uringbpf
+SWEEP=$UB_TOP/tests/sweep/sweep
 DEMO=$UB_TOP/scripts/demo
 # plot ARGS...: "uringbpf plot" of this build; "$PLOT" ARGS runs it too.
 plot() { "$UB_BUILD/uringbpf" plot "$@"; }
@@ -22,7 +24,7 @@ sweep_require() {
 # sweep_fio: the fio the sweep runs (see ub_fio_bin).
 sweep_fio() { ub_fio_bin; }
 
-# run_sweep ARGS...: scripts/sweep with this build (engine by path).  Put in
+# run_sweep ARGS...: the sweep with this build (engine by path).  Put in
 # the background, it is one process (env execs the sweep), so $! is the sweep.
 run_sweep() {
 	env "UB_FIO=$(sweep_fio)" "UB_DB=$UB_DB" "$SWEEP" --engine "external:$UB_ENGINE" "$@"

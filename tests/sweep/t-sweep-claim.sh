@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 19.3-19.6, what scripts/sweep decides before its first run and what it
+# Issue 19.3-19.6, what uringbpf sweep decides before its first run and what it
 # prints after each:
 # - two sweeps with one name started at the same moment: exactly one runs,
 #   the other is refused at once (uringbpf-db claim-sweep), and the database

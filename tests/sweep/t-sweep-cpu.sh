@@ -1,5 +1,5 @@
 #!/bin/bash
-# The CPU a run used (issue 14): scripts/sweep runs fio under "uringbpf
+# The CPU a run used (issue 14): uringbpf sweep runs fio under "uringbpf
 # cgexec", which puts it in a cgroup v2 group of its own, so cpu.stat counts
 # every thread, an SQPOLL ring's iou-sqp thread included, which fio's own
 # usr_cpu/sys_cpu leave out.  An SQPOLL run's SQ thread spins: its run uses at

@@ -1,5 +1,5 @@
 #!/bin/bash
-# End to end: scripts/sweep runs the seed table on a tmpfs file (IOPOLL
+# End to end: uringbpf sweep runs the seed table on a tmpfs file (IOPOLL
 # sections are skipped with the reason), every run lands in the database,
 # uringbpf plot draws a PNG and an SVG, and the chart's data file has one row per
 # iodepth per config whose mean/min/max/n equal the fio JSON files' kIOPS,

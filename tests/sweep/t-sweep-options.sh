@@ -1,5 +1,5 @@
 #!/bin/bash
-# Bad input to scripts/sweep, uringbpf plot and scripts/demo: the exact error,
+# Bad input to uringbpf sweep, uringbpf plot and scripts/demo: the exact error,
 # naming the option, and a non-zero exit, before anything runs.  Also: every
 # profile is documented in profiles/README.md, parses in fio section by
 # section, and plans (--dry-run) without error.
@@ -45,8 +45,6 @@ err sweep-name "sweep: --sweep-name: 'a/b' may hold only letters, digits and . _
 err set "sweep: --set: 'FOO' is not VAR=VALUE" $S --target "$t" --set FOO
 err set-iodepth "sweep: --set: IODEPTH is the sweep axis; use --iodepths" $S --target "$t" --set IODEPTH=4
 err lab-client "sweep: --lab and --client don't mix: the lab is one guest" $S --lab --client h1
-err no-db-tool "sweep: the results DB tool is missing: build it with 'make' (build/uringbpf-db), or set UB_DB=PATH" \
-	env UB_DB=/nonexistent/uringbpf-db $S --target "$t"
 
 P=$PLOT
 err plot-unknown "plot: unknown option '--bogus' (see --help)" $P --bogus
@@ -74,6 +72,12 @@ if [ -x "$UB_DB" ] && [ -f "$UB_ENGINE" ]; then
 else
 	skip "options-db: needs the built DB tool and engine (make)"
 fi
+
+# --lab plans as data: the guest driver runs OUT/jobs/plan.tsv (no generated script).
+got=$("$SWEEP" --lab --configs interrupt --iodepths 1,4 --sweep-name labdry --out "$UB_SCRATCH/labdry" --dry-run 2>&1)
+expect_eq lab-dry-run "$(grep '^dry run: scripts/lab' <<<"$got")" \
+	"dry run: scripts/lab run -- sh /lab/run-plan.sh /lab/jobs/plan.tsv nvme0n1 250, which runs in the guest:"
+expect_eq lab-dry-run-nothing-written "$([ -e "$UB_SCRATCH/labdry" ] && echo written || echo none)" none
 
 err demo-unknown "demo: unknown option '--bogus' (see --help)" $DEMO --bogus
 err demo-lab-target "demo: --lab runs on the lab's emulated NVMe; it takes no --target" $DEMO --lab --target /dev/nvme0n1

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Resume (issues 13, 14): the plan and each point's fate are in the
-# database, and "scripts/sweep --resume NAME" runs only the planned points
+# database, and "uringbpf sweep --resume NAME" runs only the planned points
 # that have no finished run, with the options the sweep started with.
 #  - kill -9 of the sweep after some runs are imported: the resume ends with
 #    exactly the full plan, one run per (config, iodepth, repeat), no duplicate;
@@ -28,7 +28,7 @@ runs_of() {
 full_plan=$(for c in interrupt sqpoll; do for qd in 1 2; do for r in 1 2; do echo "$c $qd $r"; done; done; done | sort)
 # runs_at_least DB SWEEP N: the database holds N runs of SWEEP (or more).
 runs_at_least() { [ "$(q "$1" "SELECT count(*) FROM runs WHERE sweep = '$2'" 2>/dev/null)" -ge "$3" ] 2>/dev/null; }
-# resume ARGS: scripts/sweep --resume with this build (the engine comes from the database).
+# resume ARGS: uringbpf sweep --resume with this build (the engine comes from the database).
 resume() { env "UB_FIO=$(sweep_fio)" "UB_DB=$UB_DB" "$SWEEP" --resume "$@"; }
 # no_fio_left OUT: no fio of the sweep (an orphan of kill -9 runs out its 1 s).
 no_fio_left() { ! pgrep -f -- "--output=$1/" >/dev/null; }

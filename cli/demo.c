@@ -420,6 +420,9 @@ int cmd_demo(int argc, char **argv, const struct demo_paths *p)
 	if (!on_path("gnuplot"))
 		return usage_err("gnuplot is missing: run scripts/install-deps.sh");
 
+	/* From here on a stop signal ends the demo in order (the target removed). */
+	set_signals(on_signal);
+
 	/* Results go to the checkout's results/; an installed demo (no Makefile in
 	 * its data root) writes ./results instead of into the install tree. */
 	results = o.results;
@@ -498,7 +501,6 @@ int cmd_demo(int argc, char **argv, const struct demo_paths *p)
 	}
 	sweep_argv[n] = NULL;
 
-	set_signals(on_signal);
 	rc = run_sweep(sweep_argv, p->root);
 	if (rc == 130 || demo_signal)
 		return interrupted(db, name);

@@ -65,7 +65,7 @@ struct demo_opts {
 	int lab, keep;
 };
 
-/* The work directory of the default target ("" none), removed at exit unless --keep-target. */
+/* The default target's work directory (once have_work), removed at the end unless --keep-target. */
 static char work[] = "/dev/shm/uringbpf-demo.XXXXXX";
 static int have_work, keep_work;
 
@@ -124,7 +124,7 @@ static void set_signals(void (*handler)(int))
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-/* --opt VALUE or --opt=VALUE (an empty value is none); returns 0, 1 help, or the exit status. */
+/* --opt VALUE or --opt=VALUE (an empty value is none); 0, -1 after --help, or the exit status. */
 static int parse(int argc, char **argv, struct demo_opts *o)
 {
 	static const char *const valued[] = { "--target", "--runtime", "--iodepths", "--repeats",
@@ -146,7 +146,7 @@ static int parse(int argc, char **argv, struct demo_opts *o)
 		}
 		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
 			fputs(usage_text, stdout);
-			return 1;
+			return -1;
 		}
 		if (!strcmp(arg, "--lab") || !strcmp(arg, "--keep-target")) {
 			if (val)	/* --lab=X: X is an argument of its own */
@@ -404,7 +404,7 @@ int cmd_demo(int argc, char **argv, const struct demo_paths *p)
 		o.target = env_target;
 	rc = parse(argc, argv, &o);
 	if (rc)
-		return rc == 1 ? UB_OK : rc;
+		return rc < 0 ? UB_OK : rc;
 	if (o.lab && o.target)
 		return usage_err("--lab runs on the lab's emulated NVMe; it takes no --target");
 	if (!p->root) {
@@ -511,12 +511,13 @@ int cmd_demo(int argc, char **argv, const struct demo_paths *p)
 	}
 
 	putchar('\n');
-	if (run_plot(p, db, name, out)) {
+	rc = run_plot(p, db, name, out);
+	if (demo_signal)	/* gnuplot got it too */
+		return interrupted(db, name);
+	if (rc) {
 		fprintf(stderr, DEMO_PROG ": drawing failed (above)\n");
 		return done(UB_EDATA);
 	}
-	if (demo_signal)
-		return interrupted(db, name);
 	if (print_tables(db, name, out))
 		return done(UB_EDATA);
 	print_files(p, db, name, out, t0);

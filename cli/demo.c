@@ -420,6 +420,15 @@ int cmd_demo(int argc, char **argv, const struct demo_paths *p)
 	if (!on_path("gnuplot"))
 		return usage_err("gnuplot is missing: run scripts/install-deps.sh");
 
+	/* A checkout's fio (.deps, built by scripts/install-deps.sh) before any on PATH. */
+	if (!getenv("UB_FIO") || !*getenv("UB_FIO")) {
+		char fio[PATH_MAX + 32];
+
+		snprintf(fio, sizeof(fio), "%s/.deps/fio/fio", p->root);
+		if (!access(fio, X_OK))
+			setenv("UB_FIO", fio, 1);
+	}
+
 	/* From here on a stop signal ends the demo in order (the target removed). */
 	set_signals(on_signal);
 

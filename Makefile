@@ -69,9 +69,9 @@ asan-test-progs: $(TEST_PROGS)
 install: build-all install-engine install-tools
 
 # The main job: the seed-table sweep on the default target, into
-# results/results.db, with a graph and a table (scripts/demo --help).
+# results/results.db, with a graph and a table (uringbpf demo --help).
 demo: install
-	scripts/demo $(DEMO_ARGS)
+	$(B)/uringbpf demo $(DEMO_ARGS)
 
 # Fragments add their own lines: "install-tools:: FILE" and "uninstall::".
 DATADIR ?= $(PREFIX)/share/uringbpf

@@ -3,7 +3,8 @@
 # binary under the alias name (it runs "uringbpf db").  cli/bench/ is
 # "uringbpf bench" (our engine against fio's engines and t/io_uring); cli/plot/
 # is "uringbpf plot" (charts from the results library, drawn by gnuplot);
-# cli/sweep/ is "uringbpf sweep" (a file per job, one header).
+# cli/sweep/ is "uringbpf sweep" (a file per job, one header); cli/demo.c is
+# "uringbpf demo" (make demo: the sweep, the drawing, the tables).
 UB_CLI := $(B)/uringbpf
 ALL_TARGETS += $(UB_CLI)
 

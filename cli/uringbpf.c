@@ -2,15 +2,15 @@
 /*
  * uringbpf: the one command, git-style.  A table of subcommands; "db" runs
  * the results-database tool in this process (results-db/cli.c); "sweep",
- * "plot", "bench" and "cgexec" run in this process too (cli/sweep/,
- * cli/plot/, cli/bench/, cli/cgexec.c); "demo" and "lab" exec their scripts.
+ * "plot", "demo", "bench" and "cgexec" run in this process too (cli/sweep/,
+ * cli/plot/, cli/demo.c, cli/bench/, cli/cgexec.c); "lab" execs its script.
  * Data (profiles, gnuplot templates, scripts/lab and the lab's guest
  * drivers) is found relative to this binary, so a checkout and an installed
  * tree both work:
- *   checkout:  ROOT/build/uringbpf      -> ROOT/scripts/demo
- *   installed: PREFIX/bin/uringbpf      -> PREFIX/share/uringbpf/scripts/demo
- * The scripts get, unless already set, UB_DB (this binary as uringbpf-db),
- * UB_PROFILES_DIR and UB_ENGINE, so they need no checkout.
+ *   checkout:  ROOT/build/uringbpf      -> ROOT/scripts/lab
+ *   installed: PREFIX/bin/uringbpf      -> PREFIX/share/uringbpf/scripts/lab
+ * The script gets, unless already set, UB_DB (this binary as uringbpf-db),
+ * UB_PROFILES_DIR and UB_ENGINE, so it needs no checkout.
  * Run as "uringbpf-db" (a link to this binary), it is "uringbpf db".
  * Exit codes: 0 ok, 1 failure, 2 usage; a script's own status otherwise.
  */
@@ -23,6 +23,7 @@
 
 #include "cli/bench/bench.h"
 #include "cli/cgexec.h"
+#include "cli/demo.h"
 #include "cli/plot/plot.h"
 #include "cli/sweep/sweep.h"
 #include "results-db/db.h"
@@ -46,6 +47,7 @@ static int cmd_plot_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_bench_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_script(const struct cmd *c, int argc, char **argv);
 static int cmd_sweep_fn(const struct cmd *c, int argc, char **argv);
+static int cmd_demo_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_help(const struct cmd *c, int argc, char **argv);
 
 static const struct cmd cmds[] = {
@@ -53,7 +55,7 @@ static const struct cmd cmds[] = {
 	{ "db",      cmd_db_fn,      NULL,            "query and fill the results database (also: uringbpf-db)" },
 	{ "plot",    cmd_plot_fn,    NULL,            "draw a sweep from the database (PNG + SVG) and its table" },
 	{ "compare", cmd_compare_fn, NULL,            "sweep B against baseline A per point; exit 1 on a regression" },
-	{ "demo",    cmd_script,     "scripts/demo",  "the seed-table sweep on a default target, graph and table" },
+	{ "demo",    cmd_demo_fn,    NULL,            "the seed-table sweep on a default target, graph and table" },
 	{ "lab",     cmd_script,     "scripts/lab",   "the QEMU kernel lab (Linux 7.3, emulated NVMe)" },
 	{ "bench",   cmd_bench_fn,   NULL,            "our engine against fio io_uring, libaio and t/io_uring" },
 	{ "cgexec",  cmd_cgexec_fn,  NULL,            "run a command in a cgroup of its own, write its CPU time (JSON)" },
@@ -263,6 +265,35 @@ static int cmd_sweep_fn(const struct cmd *c, int argc, char **argv)
 	snprintf(p, sizeof(p), "%s/profiles", root);
 	default_env("UB_PROFILES_DIR", p);
 	return cmd_sweep(argc, argv, root);
+}
+
+/*
+ * uringbpf demo (cli/demo.c): in this process; the sweep's profiles and
+ * scripts/lab from the data root, plot's templates as "uringbpf plot" finds
+ * them.  Its --help needs no data: cmd_demo says what is missing after it.
+ */
+static int cmd_demo_fn(const struct cmd *c, int argc, char **argv)
+{
+	static char root[PATH_MAX], tried[3 * PATH_MAX + 256], tpl_root[PATH_MAX];
+	static char tpl_tried[3 * PATH_MAX + 256], tpl[PATH_MAX + 8], p[PATH_MAX + 64];
+	struct demo_paths dp = { .bin = bin_dir() };
+
+	if (!data_root("profiles/seed-table.fio", R_OK, root, tried, sizeof(tried))) {
+		dp.root = root;
+		snprintf(p, sizeof(p), "%s/profiles", root);
+		default_env("UB_PROFILES_DIR", p);
+	} else {
+		dp.root_tried = tried[0] ? tried : "no place: /proc/self/exe is unreadable";
+	}
+	if (!data_root("plot/common.gp", R_OK, tpl_root, tpl_tried, sizeof(tpl_tried))) {
+		snprintf(tpl, sizeof(tpl), "%s/plot", tpl_root);
+		dp.tpl = tpl;
+	} else {
+		dp.tpl_tried = tpl_tried[0] ? tpl_tried : "no place: /proc/self/exe is unreadable";
+	}
+	if (dp.bin)
+		default_engine(dp.bin);
+	return cmd_demo(argc, argv, &dp);
 }
 
 /* ---------------------------------------------------------------- help */

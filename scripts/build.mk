@@ -17,18 +17,21 @@ lab-fetch:
 
 .PHONY: lab lab-shell lab-fetch
 
-# The runner scripts the uringbpf CLI execs, under $(DATADIR)/scripts (the
-# same layout as the checkout, so each finds its neighbours by its own path).
-# (uringbpf bench is in the CLI; its lab driver is installed by bench/build.mk.)
+# The runner script the uringbpf CLI execs, under $(DATADIR)/scripts (the
+# same layout as the checkout, so it finds its neighbours by its own path).
+# (uringbpf bench and demo are in the CLI; bench's lab driver is installed by
+# bench/build.mk.)
 # scripts/lab-guest/run-plan.sh: the guest's driver of "uringbpf sweep --lab".
-SCRIPTS_INSTALL := scripts/demo scripts/lab scripts/lab-guest/run-plan.sh
+SCRIPTS_INSTALL := scripts/lab scripts/lab-guest/run-plan.sh
 SCRIPTS_DATA := scripts/lib/debian-archive.sh
+# Installed by earlier versions, now in the CLI: uninstall removes them too.
+SCRIPTS_GONE := scripts/demo
 
 install-tools::
 	for f in $(SCRIPTS_INSTALL); do install -D -m 755 $$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
 	for f in $(SCRIPTS_DATA); do install -D -m 644 $$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
 
 uninstall::
-	for f in $(SCRIPTS_INSTALL) $(SCRIPTS_DATA); do rm -f $(DESTDIR)$(DATADIR)/$$f; done
+	for f in $(SCRIPTS_INSTALL) $(SCRIPTS_DATA) $(SCRIPTS_GONE); do rm -f $(DESTDIR)$(DATADIR)/$$f; done
 	rmdir $(DESTDIR)$(DATADIR)/scripts/lib $(DESTDIR)$(DATADIR)/scripts/lab-guest \
 		$(DESTDIR)$(DATADIR)/scripts 2>/dev/null || true

@@ -6,7 +6,7 @@ set -u
 : "${UB_BUILD:=$UB_TOP/build}"
 UB_FIO=${UB_FIO:-$UB_TOP/.deps/fio/fio}
 UB_ENGINE=${UB_ENGINE:-$UB_BUILD/fio-uringbpf.so}
-# Exported: uringbpf sweep, uringbpf plot and scripts/demo use the DB tool under test
+# Exported: the tests and scripts/lab use the DB tool under test
 # (build-asan has no build/uringbpf-db to fall back on).
 export UB_DB=${UB_DB:-$UB_BUILD/uringbpf-db}
 # Tests boot the lab single-threaded (scripts/lab: no boot Oops), sweeps too.

@@ -110,6 +110,8 @@ int plot_cdf(struct plot *p);
 
 /* plot_table.c: OUT/table.md */
 int plot_table(struct plot *p);
+/* "- CONFIG (from qd=N): REASON" a line, of uringbpf db not-run's lines (table.md's "Not run:"). */
+void plot_not_run_list(FILE *f, const char *skipped);
 
 /* qsort's order of long longs */
 int plot_cmp_ll(const void *a, const void *b);

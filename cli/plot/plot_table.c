@@ -94,7 +94,7 @@ static int tail_percentiles(struct plot *p, struct pct **out, int *n)
 }
 
 /* "- CONFIG (from qd=N): REASON" per line of what the sweep did not run. */
-static void not_run_list(FILE *f, const char *skipped)
+void plot_not_run_list(FILE *f, const char *skipped)
 {
 	char *text = strdup(skipped), *line, *save = NULL;
 
@@ -157,7 +157,7 @@ int plot_table(struct plot *p)
 	}
 	if (!rc && p->skipped) {
 		fprintf(f, "\nNot run:\n");
-		not_run_list(f, p->skipped);
+		plot_not_run_list(f, p->skipped);
 	}
 	if (fclose(f) && !rc)
 		rc = plot_err("writing %s: %m", path);

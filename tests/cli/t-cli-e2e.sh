@@ -4,7 +4,8 @@
 # profile from the installed share/uringbpf/profiles, runs the installed
 # engine, imports into SQLite (rows counted with sqlite3), and "uringbpf plot"
 # draws PNG + SVG with the installed templates; "uringbpf demo" does it all
-# into ./results.
+# into ./results, prints the library's tables, removes its default target,
+# and stops with its sweep on a signal.
 source "$UB_TOP/tests/lib.sh"
 source "$UB_TOP/tests/sweep/sweep-lib.sh"
 source "$UB_TOP/tests/cli/cli-lib.sh"
@@ -62,6 +63,37 @@ is_png results/demo/latency-cdf.png && ok "demo-cdf-png: ./results/demo/latency-
 expect_eq demo-cdf-said "$(grep -c '^Latency CDF: results/demo/latency-cdf.png  (all repeats merged; data: ' demo.log)" 1
 expect_eq demo-cdf-data "$(grep -c '^# iodepth 1, runs 1, ' results/demo/latency-cdf.dat)" 2
 expect_eq demo-not-in-share "$(find "$share" -name 'results*' | head -n 3)" ""
+# The tables are the library's: the kIOPS table is table.md's first, and what
+# was not run is listed as in table.md (tmpfs can't poll).
+t=$(sed -n '/^| config | 1 |$/,/^$/p' demo.log | sed '/^$/q')
+expect_eq demo-kiops-table "$(grep -c '^| \(interrupt\|sqpoll\) | [0-9.]*~\? |$' <<<"$t") rows|$t" \
+	"2 rows|$(sed -n '/^| config/,/^$/p' results/demo/table.md | sed '/^$/q')"
+expect_eq demo-not-run "$(sed -n '/^Not run:$/,/^$/p' demo.log)" "Not run:
+- iopoll: IOPOLL needs direct=1 and this run is buffered (DIRECT=0, tmpfs) (cannot_poll)
+- sqpoll+iopoll: IOPOLL needs direct=1 and this run is buffered (DIRECT=0, tmpfs) (cannot_poll)"
+# The default target (a work directory on /dev/shm) is gone after the demo.
+work_dir=$(sed -n 's|^demo: default target: \(/dev/shm/uringbpf-demo\.[^/]*\)/target .*|\1|p' demo.log)
+expect_eq demo-target-removed "${work_dir:+named}|$([ -e "${work_dir:-/nonexistent}" ] && echo left || echo gone)" "named|gone"
+
+# A stop signal to the demo alone reaches the sweep: the running point is
+# recorded interrupted, the demo exits 130 and still removes its target.
+# (demo.pid: the demo's own pid, written by the shell that becomes it.)
+outside_env sh -c 'echo $$ >demo.pid; exec "$0" "$@"' "$bin/uringbpf" demo --runtime 3 \
+	--iodepths 1,8 --sweep-name demo-int >int.log 2>&1 &
+job=$!
+if wait_for 60 grep -q '^\[1/' int.log; then
+	kill -INT "$(cat demo.pid)"
+	wait "$job"; rc=$?
+	expect_eq demo-int-exit "$rc" 130
+	expect_eq demo-int-said "$(tail -n 1 int.log)" \
+		"demo: interrupted; the finished runs are in $work/results/results.db (sweep demo-int)"
+	expect_eq demo-int-fate "$(sqlite3 -batch results/results.db "SELECT count(*) FROM sweep_plan WHERE sweep = 'demo-int' AND fate = 'interrupted'" 2>&1)" 1
+	work_dir=$(sed -n 's|^demo: default target: \(/dev/shm/uringbpf-demo\.[^/]*\)/target .*|\1|p' int.log)
+	expect_eq demo-int-target-removed "${work_dir:+named}|$([ -e "${work_dir:-/nonexistent}" ] && echo left || echo gone)" "named|gone"
+else
+	kill "$(cat demo.pid)"; wait "$job"
+	not_ok "demo-int: no run started in 60 s: $(tail -n 5 int.log)"
+fi
 
 # An unknown profile names the installed ones.
 out=$(outside_env "$bin/uringbpf" sweep --profile nope --target "$tgt" 2>&1); rc=$?

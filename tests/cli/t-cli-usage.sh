@@ -1,7 +1,7 @@
 #!/bin/bash
 # The uringbpf CLI's dispatcher: the command list, "help CMD" and "CMD --help",
 # exit codes 0 ok / 1 failure / 2 usage, and the exact one-line errors for an
-# unknown command or option, a missing script tree.
+# unknown command or option, a missing script or data tree.
 source "$UB_TOP/tests/lib.sh"
 source "$UB_TOP/tests/cli/cli-lib.sh"
 ub_scratch_init
@@ -59,20 +59,26 @@ expect_eq db-usage-error "$(run db --db "$UB_SCRATCH/x.db" nosuch | cut -d'|' -f
 expect_eq sweep-usage-error "$(run sweep --no-such-option | cut -d'|' -f1)" 2
 expect_eq compare-usage-error "$(run compare --no-such-option | cut -d'|' -f1)" 2
 
-# A script command with no script tree beside the binary: exit 1, one line.
+# A script command (lab: the only one) with no script tree beside the binary: exit 1, one line.
 mkdir -p "$UB_SCRATCH/lone/bin"
 cp "$CLI" "$UB_SCRATCH/lone/bin/uringbpf"
 l=$UB_SCRATCH/lone
-out=$(env -u UB_DATADIR "$l/bin/uringbpf" demo --help 2>&1); rc=$?
-expect_eq no-scripts "$rc|$out" "1|uringbpf demo: scripts/demo not found (looked for $l/bin/../share/uringbpf/scripts/demo, $l/bin/../scripts/demo): run 'make' in the checkout, or 'make install', or set UB_DATADIR"
+out=$(env -u UB_DATADIR "$l/bin/uringbpf" lab --help 2>&1); rc=$?
+expect_eq no-scripts "$rc|$out" "1|uringbpf lab: scripts/lab not found (looked for $l/bin/../share/uringbpf/scripts/lab, $l/bin/../scripts/lab): run 'make' in the checkout, or 'make install', or set UB_DATADIR"
+# The demo (in the binary) needs the profiles of a data tree too, not for --help.
+out=$(env -u UB_DATADIR "$l/bin/uringbpf" demo --runtime 1 2>&1); rc=$?
+expect_eq demo-no-profiles "$rc|$out" "1|uringbpf demo: profiles/seed-table.fio not found (looked for $l/bin/../share/uringbpf/profiles/seed-table.fio, $l/bin/../profiles/seed-table.fio): run 'make' in the checkout, or 'make install', or set UB_DATADIR"
+out=$(env -u UB_DATADIR "$l/bin/uringbpf" demo --help 2>&1 | head -n 1); rc=$?
+expect_eq lone-demo-help "$rc|$out" "0|Usage: uringbpf demo [--target PATH] [--lab] [options]"
 # The sweep (in the binary) needs the profiles of a data tree, not for --help.
 out=$(env -u UB_DATADIR "$l/bin/uringbpf" sweep --target /dev/null 2>&1); rc=$?
 expect_eq no-profiles "$rc|$out" "1|uringbpf sweep: profiles/seed-table.fio not found (looked for $l/bin/../share/uringbpf/profiles/seed-table.fio, $l/bin/../profiles/seed-table.fio): run 'make' in the checkout, or 'make install', or set UB_DATADIR"
 out=$(env -u UB_DATADIR "$l/bin/uringbpf" sweep --help 2>&1 | head -n 1); rc=$?
 expect_eq lone-sweep-help "$rc|$out" "0|Usage: uringbpf sweep --target PATH [options]"
 # UB_DATADIR points it at a tree.
-out=$(UB_DATADIR=$UB_TOP "$l/bin/uringbpf" demo --help 2>&1 | head -n 1); rc=$?
-expect_eq datadir-env "$rc|${out%% [--target*}" "0|Usage: scripts/demo"
+out=$(UB_DATADIR=$UB_TOP "$l/bin/uringbpf" lab --help 2>&1 | sed -n '1p; 2s/  *get, .*//p'); rc=$?
+expect_eq datadir-env "$rc|$out" "0|Usage:
+  scripts/lab fetch"
 # plot runs in the binary; its gnuplot templates come from the data root.
 : >"$UB_SCRATCH/empty.db"
 out=$(env -u UB_DATADIR -u UB_PLOT_DIR "$l/bin/uringbpf" plot --db "$UB_SCRATCH/empty.db" --sweep s --out "$UB_SCRATCH/p" 2>&1); rc=$?

@@ -1,14 +1,16 @@
 # shellcheck shell=bash
 # Setup shared by the sweep tests (tests/sweep/t-sweep-*.sh): sourced after
 # tests/lib.sh, never run.  The tests drive "uringbpf sweep" (through the
-# one-executable wrapper tests/sweep/sweep), "uringbpf plot" and scripts/demo
+# one-executable wrapper tests/sweep/sweep), "uringbpf plot" and "uringbpf demo"
 # with this build's fio, engine and results-DB tool.
 export UB_SWEEP_BIN=$UB_BUILD/uringbpf
 SWEEP=$UB_TOP/tests/sweep/sweep
-DEMO=$UB_TOP/scripts/demo
-# plot ARGS...: "uringbpf plot" of this build; "$PLOT" ARGS runs it too.
+# plot ARGS... / demo ARGS...: "uringbpf plot" / "uringbpf demo" of this
+# build; "$PLOT" ARGS and "$DEMO" ARGS run them too.
 plot() { "$UB_BUILD/uringbpf" plot "$@"; }
 PLOT=plot
+demo() { "$UB_BUILD/uringbpf" demo "$@"; }
+DEMO=demo
 
 # sweep_require NAME: report "skip NAME" and end the test when the build lacks
 # what a real sweep needs.

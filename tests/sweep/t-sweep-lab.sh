@@ -1,5 +1,5 @@
 #!/bin/bash
-# uringbpf sweep --lab (what `scripts/demo --lab` runs): the plan runs in the
+# uringbpf sweep --lab (what `uringbpf demo --lab` runs): the plan runs in the
 # kernel lab guest on its emulated NVMe, where IOPOLL works; the results come
 # back and are imported here with the guest's kernel.  Like tests/lab: under
 # CI (CI=true) a lab that cannot run is a failure naming the cause; a local

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Bad input to uringbpf sweep, uringbpf plot and scripts/demo: the exact error,
+# Bad input to uringbpf sweep, uringbpf plot and uringbpf demo: the exact error,
 # naming the option, and a non-zero exit, before anything runs.  Also: every
 # profile is documented in profiles/README.md, parses in fio section by
 # section, and plans (--dry-run) without error.

@@ -83,6 +83,35 @@ static int identity_text(char *buf, size_t len, const char *desc, const struct u
 	return -1;
 }
 
+/*
+ * fio's job state lives in shared memory, which LeakSanitizer does not scan:
+ * a forked job's leak check (ioengine/leak_check.h) would call the new
+ * description leaked, though fio frees it at exit.  A list rooted here, in
+ * the engine's own data, keeps each one reachable (nodes are never freed;
+ * one per job).  Pushed lock-free: jobs of one process may size their files
+ * at once (thread=1, create_serialize=0).
+ */
+struct kept {
+	struct kept *next;
+	const char *s;
+};
+static struct kept *kept_descriptions;
+
+static void keep_reachable(const char *s)
+{
+	struct kept *k = malloc(sizeof(*k));
+
+	if (!s || !k) {
+		free(k);
+		return;
+	}
+	k->s = s;
+	k->next = __atomic_load_n(&kept_descriptions, __ATOMIC_RELAXED);
+	while (!__atomic_compare_exchange_n(&kept_descriptions, &k->next, k, 1, __ATOMIC_RELEASE,
+					    __ATOMIC_RELAXED))
+		;
+}
+
 void ub_host_identity(struct thread_data *td)
 {
 	struct ub_options *o = td->eo;
@@ -110,4 +139,5 @@ void ub_host_identity(struct thread_data *td)
 	/* fio frees option strings with free(): strdup, as its parser does. */
 	free(td->o.description);
 	td->o.description = strdup(buf);
+	keep_reachable(td->o.description);
 }

@@ -153,6 +153,7 @@ void sw_write_plan(void)
 	}
 	if (sw.lab)
 		argv[n++] = "--lab";
+	n += sw_phases_plan_args(argv + n);
 	o = open_memstream(&opts, &olen);
 	for (int i = 0; i < n; i++)
 		fwrite(argv[i], 1, strlen(argv[i]) + 1, o);

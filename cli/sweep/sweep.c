@@ -148,6 +148,7 @@ int cmd_sweep(int argc, char **argv, const char *top)
 			sw_die("--set: IODEPTH is the sweep axis; use --iodepths");
 	sw_profile_load();
 	sw_check_configs();
+	sw_phases_check();
 	/* Never mix two sweeps in one name (a resumed sweep goes on in its own). */
 	if (!sw.resume && dir_nonempty(sw_printf("%s/json", sw.out)))
 		sw_die("--out: %s already holds the runs of a sweep; pick another --sweep-name or --out",
@@ -245,6 +246,7 @@ int cmd_sweep(int argc, char **argv, const char *top)
 		       !strncmp(sw.target, "/dev/nullb", 10) ? "null_blk device" : "emulated NVMe");
 	if (sw.prepare)
 		printf("  prepare: %s\n", sw.prepare);
+	sw_phases_header();
 	if (sw.resume)
 		printf("  resuming: %d of its planned points have no finished run%s\n", npending,
 		       sw.opt_max_sd ? " (then the variance gate)" : "");
@@ -282,6 +284,8 @@ int cmd_sweep(int argc, char **argv, const char *top)
 		sw_run_lab();
 		sw_finish(sw.n_done == 0 ? 1 : 0);
 	}
+	/* Before the prepare step: the fill would overwrite what it prepares. */
+	sw_precondition();
 	if (sw.prepare)
 		prepare_here();
 	/* A resumed sweep's variance gate counts the runs it has already. */

@@ -216,7 +216,11 @@ void sw_phases_header(void)
 		printf("  steady state: each point ends once fio's ss=%s holds over %s s (after %s s); "
 		       "§ marks a point that did not attain it\n", sw.opt_ss, sw.opt_ss_dur,
 		       sw.opt_ss_ramp);
-	if (sw.dry && sw.precondition && pre_applies) {
+}
+
+void sw_phases_dry_run(void)
+{
+	if (sw.precondition && pre_applies) {
 		printf("dry run: the precondition command (its job file is written to %s/ when run):\n ",
 		       pre_dir());
 		for (char **v = pre_argv(sw_printf("%s/precondition.json", pre_dir())); *v; v++)

@@ -254,6 +254,7 @@ int cmd_sweep(int argc, char **argv, const char *top)
 	       sw_fmt_time(sw.total * (sw.runtime + sw.ramp + 1)), sw.opt_db, sw.out);
 
 	if (sw.dry) {
+		sw_phases_dry_run();
 		if (sw.kind == SW_LAB)
 			sw_lab_dry_run();
 		printf("dry run: the fio commands (job files are written to %s/jobs/ when run):\n",

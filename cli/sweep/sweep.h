@@ -186,6 +186,7 @@ int sw_phases_option(const char *a, const char *v, int step);
 void sw_phases_check(void);
 int sw_phases_plan_args(const char **argv);
 void sw_phases_header(void);
+void sw_phases_dry_run(void);
 void sw_ss_lines(FILE *f);
 void sw_precondition(void);
 

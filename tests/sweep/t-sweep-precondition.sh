@@ -4,7 +4,8 @@
 #    profiles/phases/precondition.fio (its fill, twice the device, then random
 #    writes until steady) before the points, recorded with the sweep; its
 #    line printed; a kill -9 of the sweep afterwards resumes without
-#    preconditioning again;
+#    preconditioning again; a failed preconditioning run stops the sweep
+#    (exit 1) before any point;
 #  - on a file on tmpfs: "does not apply" with the reason, no I/O, the
 #    points run;
 #  - on a device holding ext4: refused without --force, the filesystem kept;
@@ -87,6 +88,14 @@ esac
 expect_eq precondition-device-points "$(q "$db" "SELECT count(*) || ' done, ' || sum(p.run_id > $rid) || ' after run $rid'
 	FROM sweep_plan p WHERE p.sweep = 'dev' AND p.fate = 'done'")" "2 done, 2 after run $rid"
 expect_eq precondition-device-not-a-point "$(q "$db" "SELECT count(*) FROM runs WHERE id = $rid AND sweep IS NULL")" 1
+
+# A preconditioning run that fails (fio refuses ss=bogus) stops the sweep before any point.
+run_sweep --target "$dev" --precondition "${small[@]}" --set PRECOND_SS=bogus --configs interrupt \
+	--iodepths 1 --runtime 2 --db "$db" --sweep-name bad --out "$S/bad" >"$S/bad.log" 2>&1
+expect_eq precondition-fails-exit "$?|$(grep -c '^precondition: FAILED: fio exited with status [1-9]' "$S/bad.log")|$(grep -c -x 'sweep bad: stopped before any point: nothing was run' "$S/bad.log")" \
+	"1|1|1"
+expect_eq precondition-fails-no-point "$(q "$db" "SELECT count(*) || ' planned, ' || sum(fate = 'planned') || ' pending' FROM sweep_plan
+	WHERE sweep = 'bad'")|$(q "$db" "SELECT count(*) FROM preconditions WHERE sweep = 'bad'")" "1 planned, 1 pending|0"
 
 # kill -9 after the preconditioning, during the points: --resume does not precondition again.
 set -m

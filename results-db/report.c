@@ -355,6 +355,16 @@ static void print_cell(FILE *out, int has, int from_runs, double v, const char *
 		fprintf(out, " - |");
 }
 
+/* The marks of any of n cells. */
+static int cell_marks(const char *has, size_t n)
+{
+	int m = 0;
+
+	while (n--)
+		m |= has[n];
+	return m;
+}
+
 /*
  * A row per config, a column per iodepth; several metrics (kiops,kiops_per_core)
  * side by side, one block of iodepth columns each, the block's first
@@ -368,7 +378,7 @@ int ub_cmd_table(sqlite3 *db, const struct ub_filter *f, const char *metric, FIL
 	struct col cfg = { 0 }, qd = { 0 }, mets = { 0 };
 	double *cell = NULL;
 	char *has = NULL, **why = NULL, *from_runs = NULL;
-	int i, j, k, n, rc, marked = 0, none = 0, marks = 0;
+	int i, j, k, n, rc, marked = 0, none = 0;
 
 	rc = split_metrics(metric, &mets, e);
 	rc = rc ? rc : ub_check_selection(db, f, NULL, e);
@@ -413,7 +423,6 @@ int ub_cmd_table(sqlite3 *db, const struct ub_filter *f, const char *metric, FIL
 			for (j = 0; j < qd.n; j++) {
 				int c = k * n + i * qd.n + j;
 
-				marks |= has[c];
 				marked += from_runs[c] && has[c];
 				none += from_runs[c] && !has[c];
 				print_cell(out, has[c], from_runs[c], cell[c], why[i * qd.n + j]);
@@ -422,7 +431,7 @@ int ub_cmd_table(sqlite3 *db, const struct ub_filter *f, const char *metric, FIL
 		fprintf(out, "\n");
 	}
 	/* Never a silent mix: say which cells are not merged histograms, and which unsteady. */
-	if (marked || none || (marks & (CELL_UNSTEADY | CELL_NOT_SS)))
+	if (marked || none || (cell_marks(has, (size_t)n * mets.n) & (CELL_UNSTEADY | CELL_NOT_SS)))
 		fputc('\n', out);
 	if (marked)
 		fprintf(out, "† the mean of the runs' own percentiles, not merged: not every run "
@@ -430,11 +439,11 @@ int ub_cmd_table(sqlite3 *db, const struct ub_filter *f, const char *metric, FIL
 	if (none)
 		fprintf(out, "-† no figure: without json+ histograms only p50, p99, p99.9 and "
 			"p99.99 are kept\n");
-	if (marks & CELL_UNSTEADY)
+	if (cell_marks(has, (size_t)n * mets.n) & CELL_UNSTEADY)
 		fprintf(out, "~ unsteady: the IOPS of a run varied by more than %.0f%% (iops_cv, "
 			"the stddev of fio's IOPS log samples over their mean; view run_steadiness)\n",
 			UNSTEADY_CV * 100);
-	if (marks & CELL_NOT_SS)
+	if (cell_marks(has, (size_t)n * mets.n) & CELL_NOT_SS)
 		fprintf(out, "§ not steady: a run ended without attaining fio's steady state (ss=; "
 			"table steady_state)\n");
 out:

@@ -229,12 +229,18 @@ void sw_phases_dry_run(void)
 	}
 }
 
-/* ss= in a point's job section (profile.c writes it at the end of each). */
-void sw_ss_lines(FILE *f)
+/* ss= at the end of each job section (not [global]) of a point's job file. */
+void sw_ss_line(FILE *f, const char *l, size_t len)
 {
-	if (sw.opt_ss)
+	static int in_job;	/* the lines so far are a job section's */
+	size_t b = l ? strspn(l, " \t") : 0;
+
+	if (l && (b >= len || l[b] != '['))
+		return;
+	if (in_job && sw.opt_ss)
 		fprintf(f, "; uringbpf sweep --steady-state: the run ends once steady\nss=%s\n"
 			"ss_dur=%s\nss_ramp=%s\n", sw.opt_ss, sw.opt_ss_dur, sw.opt_ss_ramp);
+	in_job = l && strncmp(l + b, "[global]", 8) != 0;
 }
 
 static void write_text(const char *path, const char *text)

@@ -137,6 +137,7 @@ void sw_write_plan(void)
 	argv[n++] = sw.name;
 	argv[n++] = "--out";
 	argv[n++] = out_abs;
+	n += sw_phases_plan_args(argv + n);
 	if (sw.max_sd > 0) {
 		argv[n++] = "--max-stddev-pct";
 		argv[n++] = sw.opt_max_sd;
@@ -153,7 +154,6 @@ void sw_write_plan(void)
 	}
 	if (sw.lab)
 		argv[n++] = "--lab";
-	n += sw_phases_plan_args(argv + n);
 	o = open_memstream(&opts, &olen);
 	for (int i = 0; i < n; i++)
 		fwrite(argv[i], 1, strlen(argv[i]) + 1, o);

@@ -409,7 +409,6 @@ void sw_write_jobfiles(void)
 {
 	for (int i = 0; i < sw.nqd; i++) {
 		char *path = sw_jobfile(sw.qd[i]), *text;
-		int job = 0;
 		FILE *f;
 
 		if (sw.resume && !access(path, F_OK) && sw_read_file(path, NULL) &&
@@ -420,14 +419,9 @@ void sw_write_jobfiles(void)
 		if (!f)
 			sw_die("--out: can't write %s: %s", path, strerror(errno));
 		for (const char *l = text; *l;) {
-			size_t len = strcspn(l, "\n"), b = strspn(l, " \t");
+			size_t len = strcspn(l, "\n");
 
-			/* A section's end: --steady-state's lines (phases.c), not in [global]. */
-			if (b < len && l[b] == '[') {
-				if (job)
-					sw_ss_lines(f);
-				job = strncmp(l + b, "[global]", 8) != 0;
-			}
+			sw_ss_line(f, l, len);	/* --steady-state (phases.c) */
 			fprintf(f, "%.*s\n", (int)len, l);
 			if (!sw.nclients && our_engine_line(l, len))
 				fputs("; the engine report file: set UB_REPORT=FILE to run this job file "
@@ -437,8 +431,7 @@ void sw_write_jobfiles(void)
 				fputs("host_identity=1\n", f);
 			l += len + (l[len] == '\n');
 		}
-		if (job)
-			sw_ss_lines(f);
+		sw_ss_line(f, NULL, 0);
 		if (!*text)
 			fputc('\n', f);
 		if (fclose(f))

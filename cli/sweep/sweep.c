@@ -148,11 +148,11 @@ int cmd_sweep(int argc, char **argv, const char *top)
 			sw_die("--set: IODEPTH is the sweep axis; use --iodepths");
 	sw_profile_load();
 	sw_check_configs();
-	sw_phases_check();
 	/* Never mix two sweeps in one name (a resumed sweep goes on in its own). */
 	if (!sw.resume && dir_nonempty(sw_printf("%s/json", sw.out)))
 		sw_die("--out: %s already holds the runs of a sweep; pick another --sweep-name or --out",
 		       sw.out);
+	sw_phases_check();
 
 	for (int c = 0; c < sw.ncfg; c++)
 		if (!sw.cfg[c].skip)

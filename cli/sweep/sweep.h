@@ -187,7 +187,8 @@ void sw_phases_check(void);
 int sw_phases_plan_args(const char **argv);
 void sw_phases_header(void);
 void sw_phases_dry_run(void);
-void sw_ss_lines(FILE *f);
+/* Before each line l of a job file, and at its end (l NULL): ss= at each job section's end. */
+void sw_ss_line(FILE *f, const char *l, size_t len);
 void sw_precondition(void);
 
 /* summary.c */

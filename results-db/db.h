@@ -295,6 +295,13 @@ int ub_precondition_applies(const char *target, char *why, size_t len);
 int ub_precondition_record(sqlite3 *db, const char *sweep, const char *target, const char *name,
 			   const char *json, size_t len, FILE *out, struct ub_err *e);
 int ub_cmd_precondition(sqlite3 *db, const char *sweep, FILE *out, struct ub_err *e);
+/* *state: 0 not recorded, 1 recorded, 2 recorded as failed (why: its reason). */
+int ub_precondition_state(sqlite3 *db, const char *sweep, int *state, char *why, size_t len,
+			  struct ub_err *e);
+/* The run imported from these bytes: its jobs that used ss=, and of those the ones that did
+ * not attain steady state. */
+int ub_run_steady_state(sqlite3 *db, const char *buf, size_t len, int *with_ss, int *missed,
+			struct ub_err *e);
 
 /* sha256.c */
 void ub_sha256_hex(const void *data, size_t len, char hex[65]);

@@ -19,18 +19,32 @@
 
 int ub_precondition_applies(const char *target, char *why, size_t len)
 {
+	const char *target_dir = NULL;
 	struct statfs fs;
 	struct stat st;
 
 	if (stat(target, &st)) {
-		snprintf(why, len, "%s: %s", target, strerror(errno));
-		return -1;
+		char dir[4096];
+		char *slash;
+
+		/* A file fio will create (a sweep's new target): judged by its directory. */
+		snprintf(dir, sizeof(dir), "%s", target);
+		slash = strrchr(dir, '/');
+		if (slash)
+			*(slash == dir ? slash + 1 : slash) = 0;
+		else
+			snprintf(dir, sizeof(dir), ".");
+		if (errno != ENOENT || stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+			snprintf(why, len, "%s: %s", target, strerror(errno));
+			return -1;
+		}
+		target_dir = dir;
 	}
 	if (S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode)) {
 		why[0] = 0;
 		return 1;
 	}
-	if (!statfs(target, &fs) && fs.f_type == TMPFS_MAGIC)
+	if (!statfs(target_dir ? target_dir : target, &fs) && fs.f_type == TMPFS_MAGIC)
 		snprintf(why, len, "%s is a file on tmpfs: its pages are memory, with no flash "
 			 "translation layer to bring to a steady state", target);
 	else
@@ -176,4 +190,53 @@ int ub_cmd_precondition(sqlite3 *db, const char *sweep, FILE *out, struct ub_err
 #undef COL_TEXT
 	sqlite3_finalize(st);
 	return UB_OK;
+}
+
+int ub_precondition_state(sqlite3 *db, const char *sweep, int *state, char *why, size_t len,
+			  struct ub_err *e)
+{
+	static const char sql[] =
+		"SELECT applies AND coalesce(reason, '') <> '', coalesce(reason, '')"
+		" FROM preconditions WHERE sweep = ?1";
+	sqlite3_stmt *st;
+	int rc;
+
+	*state = 0;
+	why[0] = 0;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return ub_fail_sql(e, db, "reading the preconditioning");
+	rc = sqlite3_bind_text(st, 1, sweep, -1, SQLITE_STATIC);
+	rc = rc ? rc : sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*state = sqlite3_column_int(st, 0) ? 2 : 1;
+		snprintf(why, len, "%s", (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? UB_OK
+						     : ub_fail_sql(e, db, "reading the preconditioning");
+}
+
+int ub_run_steady_state(sqlite3 *db, const char *buf, size_t len, int *with_ss, int *missed,
+			struct ub_err *e)
+{
+	static const char sql[] =
+		"SELECT count(*), coalesce(sum(s.attained = 0), 0) FROM steady_state s"
+		" JOIN jobs j ON j.id = s.job_id JOIN runs r ON r.id = j.run_id"
+		" WHERE r.content_hash = ?1";
+	sqlite3_stmt *st;
+	char hash[65];
+	int rc;
+
+	*with_ss = *missed = 0;
+	ub_sha256_hex(buf, len, hash);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return ub_fail_sql(e, db, "reading the steady state");
+	rc = sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+	rc = rc ? rc : sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*with_ss = sqlite3_column_int(st, 0);
+		*missed = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? UB_OK : ub_fail_sql(e, db, "reading the steady state");
 }

@@ -241,18 +241,28 @@ static int failed_cells(sqlite3 *db, const struct ub_filter *f, const struct col
 /* A point whose IOPS varied more than this over a run (iops_cv) is unsteady. */
 #define UNSTEADY_CV 0.10
 
-/* has[k]: 1 a value, 2 a value of an unsteady point (a repeat's iops_cv > UNSTEADY_CV). */
+/*
+ * has[k]: 0 no value, else CELL_VALUE, | CELL_UNSTEADY when a repeat's iops_cv >
+ * UNSTEADY_CV (~), | CELL_NOT_SS when a repeat's job ran with fio's ss= and did
+ * not attain steady state (§, table steady_state).
+ */
+#define CELL_VALUE 1
+#define CELL_UNSTEADY 2
+#define CELL_NOT_SS 4
+#define NOT_SS_SQL "EXISTS (SELECT 1 FROM steady_state s JOIN jobs j ON j.id = s.job_id" \
+	" WHERE j.run_id = run_points.run_id AND s.attained = 0)"
+
 static int table_cells(sqlite3 *db, const struct ub_filter *f, const char *metric,
 		       const struct col *cfg, const struct col *qd, double *cell, char *has,
 		       struct ub_err *e)
 {
-	char sql[512];
+	char sql[1024];
 	sqlite3_stmt *st;
 	int rc;
 
-	snprintf(sql, sizeof(sql), "SELECT config, iodepth, avg(%s), coalesce(max(iops_cv) > %g, 0)"
-		 " FROM run_points WHERE" FILTER_SQL " AND %s IS NOT NULL GROUP BY config, iodepth",
-		 metric, UNSTEADY_CV, metric);
+	snprintf(sql, sizeof(sql), "SELECT config, iodepth, avg(%s), coalesce(max(iops_cv) > %g, 0),"
+		 " max(" NOT_SS_SQL ") FROM run_points WHERE" FILTER_SQL " AND %s IS NOT NULL"
+		 " GROUP BY config, iodepth", metric, UNSTEADY_CV, metric);
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return ub_fail_sql(e, db, "reading results");
 	rc = ub_bind_filter(st, f);
@@ -262,7 +272,8 @@ static int table_cells(sqlite3 *db, const struct ub_filter *f, const char *metri
 
 		if (k >= 0) {
 			cell[k] = sqlite3_column_double(st, 2);
-			has[k] = 1 + sqlite3_column_int(st, 3);
+			has[k] = CELL_VALUE | (sqlite3_column_int(st, 3) ? CELL_UNSTEADY : 0) |
+				 (sqlite3_column_int(st, 4) ? CELL_NOT_SS : 0);
 		}
 		rc = SQLITE_OK;
 	}
@@ -323,12 +334,13 @@ static int split_metrics(const char *list, struct col *m, struct ub_err *e)
 }
 
 /*
- * has: 0 no value, 1 a value, 2 a value of an unsteady point (~);
+ * has: as table_cells (~ unsteady, § steady state not attained);
  * from_runs: a percentile not merged from histograms (†; "-†" without a value).
  */
 static void print_cell(FILE *out, int has, int from_runs, double v, const char *why)
 {
-	const char *mark = from_runs ? "†" : has == 2 ? "~" : "";
+	const char *mark = from_runs ? "†" : (has & CELL_UNSTEADY) && (has & CELL_NOT_SS) ? "~§" :
+			   has & CELL_UNSTEADY ? "~" : has & CELL_NOT_SS ? "§" : "";
 
 	/* Three significant digits below 10: a 64-read chain does 0.1-0.5 kIOPS. */
 	if (has && fabs(v) < 10)
@@ -341,6 +353,16 @@ static void print_cell(FILE *out, int has, int from_runs, double v, const char *
 		fprintf(out, " failed: %s |", why);
 	else
 		fprintf(out, " - |");
+}
+
+/* The marks of any of n cells. */
+static int cell_marks(const char *has, size_t n)
+{
+	int m = 0;
+
+	while (n--)
+		m |= has[n];
+	return m;
 }
 
 /*
@@ -409,7 +431,7 @@ int ub_cmd_table(sqlite3 *db, const struct ub_filter *f, const char *metric, FIL
 		fprintf(out, "\n");
 	}
 	/* Never a silent mix: say which cells are not merged histograms, and which unsteady. */
-	if (marked || none || memchr(has, 2, (size_t)n * mets.n))
+	if (marked || none || (cell_marks(has, (size_t)n * mets.n) & (CELL_UNSTEADY | CELL_NOT_SS)))
 		fputc('\n', out);
 	if (marked)
 		fprintf(out, "† the mean of the runs' own percentiles, not merged: not every run "
@@ -417,10 +439,13 @@ int ub_cmd_table(sqlite3 *db, const struct ub_filter *f, const char *metric, FIL
 	if (none)
 		fprintf(out, "-† no figure: without json+ histograms only p50, p99, p99.9 and "
 			"p99.99 are kept\n");
-	if (memchr(has, 2, (size_t)n * mets.n))
+	if (cell_marks(has, (size_t)n * mets.n) & CELL_UNSTEADY)
 		fprintf(out, "~ unsteady: the IOPS of a run varied by more than %.0f%% (iops_cv, "
 			"the stddev of fio's IOPS log samples over their mean; view run_steadiness)\n",
 			UNSTEADY_CV * 100);
+	if (cell_marks(has, (size_t)n * mets.n) & CELL_NOT_SS)
+		fprintf(out, "§ not steady: a run ended without attaining fio's steady state (ss=; "
+			"table steady_state)\n");
 out:
 	for (i = 0; why && i < cfg.n * qd.n; i++)
 		free(why[i]);

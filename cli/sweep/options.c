@@ -52,6 +52,14 @@ void sw_usage(FILE *f)
 "  --lab                run in the kernel lab (scripts/lab: Linux 7.3 in QEMU) on its\n"
 "                       emulated NVMe [--target /dev/nvme0n1]; the guest runs the\n"
 "                       whole plan in one boot, the results are imported here after\n"
+"  --precondition       before the points, write a block device sequentially twice,\n"
+"                       then randomly until steady (profiles/phases/precondition.fio,\n"
+"                       --set PRECOND_LOOPS/SS/SS_DUR/SS_RAMP/MAX=...); the write guard\n"
+"                       applies; on a file or tmpfs it does not apply (recorded, no I/O)\n"
+"  --steady-state SPEC  every point ends once fio's steady-state detection says so:\n"
+"                       ss=SPEC (iops|iops_slope|bw|bw_slope:X[%], e.g. iops_slope:5%)\n"
+"  --ss-dur S           ... judged over S seconds [half of --runtime] ...\n"
+"  --ss-ramp S          ... after S seconds [0]; the table marks a point not steady with §\n"
 "  --dry-run            print the plan and the fio commands, run nothing\n"
 "  --resume NAME        finish sweep NAME after a crash, kill -9 or Ctrl-C: run only its\n"
 "                       planned points that have no finished run, with the options it\n"
@@ -181,7 +189,7 @@ static void parse_args(int argc, char **argv)
 {
 	for (int i = 1; i < argc;) {
 		const char *a, *v;
-		int step = split_eq(argv, i, argc, &a, &v);
+		int step = split_eq(argv, i, argc, &a, &v), n;
 
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			sw_usage(stdout);
@@ -201,6 +209,12 @@ static void parse_args(int argc, char **argv)
 				i++;
 				continue;
 			}
+		}
+		/* --precondition and --steady-state (phases.c) */
+		n = sw_phases_option(a, v, step);
+		if (n) {
+			i += n;
+			continue;
 		}
 		if (!is_valued(a))
 			sw_die("unknown option '%s' (see --help)", step == 1 ? argv[i] : a);

@@ -137,6 +137,7 @@ void sw_write_plan(void)
 	argv[n++] = sw.name;
 	argv[n++] = "--out";
 	argv[n++] = out_abs;
+	n += sw_phases_plan_args(argv + n);
 	if (sw.max_sd > 0) {
 		argv[n++] = "--max-stddev-pct";
 		argv[n++] = sw.opt_max_sd;

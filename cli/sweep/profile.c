@@ -185,7 +185,7 @@ static int truthy(const char *v)
 }
 
 /* "; sweep-NAME: VALUE" directives (at the start of a line, ';' or '#'). */
-static const char *directive(const char *l, size_t len, const char *name)
+const char *sw_directive(const char *l, size_t len, const char *name)
 {
 	size_t nl = strlen(name);
 	const char *p = l + 1;
@@ -222,7 +222,7 @@ void sw_profile_load(void)
 		size_t len = strcspn(l, "\n");
 		const char *d;
 
-		if ((d = directive(l, len, "sweep-default:"))) {
+		if ((d = sw_directive(l, len, "sweep-default:"))) {
 			const char *eq = strchr(d, '=');
 			size_t kl = eq ? (size_t)(eq - d) : 0;
 			int ok = eq && kl && (isalpha((unsigned char)*d) || *d == '_');
@@ -237,7 +237,7 @@ void sw_profile_load(void)
 			sw.def_k[sw.ndef] = sw_printf("%.*s", (int)kl, d);
 			sw.def_v[sw.ndef++] = eq + 1;
 		}
-		if ((d = directive(l, len, "sweep-prepare:"))) {
+		if ((d = sw_directive(l, len, "sweep-prepare:"))) {
 			if (sw.prepare_cmd && *d && *sw.prepare_cmd)
 				sw_die("--profile: %s has more than one '; sweep-prepare:' line",
 				       sw.profile_file);
@@ -421,12 +421,17 @@ void sw_write_jobfiles(void)
 		for (const char *l = text; *l;) {
 			size_t len = strcspn(l, "\n");
 
+			sw_ss_line(f, l, len);	/* --steady-state (phases.c) */
 			fprintf(f, "%.*s\n", (int)len, l);
 			if (!sw.nclients && our_engine_line(l, len))
 				fputs("; the engine report file: set UB_REPORT=FILE to run this job file "
 				      "by hand\nreport=${UB_REPORT}\n", f);
+			/* Each host's own kernel, CPU and device (ioengine/host_identity.c). */
+			if (sw.nclients && our_engine_line(l, len))
+				fputs("host_identity=1\n", f);
 			l += len + (l[len] == '\n');
 		}
+		sw_ss_line(f, NULL, 0);
 		if (!*text)
 			fputc('\n', f);
 		if (fclose(f))

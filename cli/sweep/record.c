@@ -262,6 +262,28 @@ static char *first_fio_line(const char *text)
 	return NULL;
 }
 
+/* The progress line's mark of a point fio did not judge steady (--steady-state). */
+#define SS_MARK "  § steady state not attained"
+
+/* The jobs of the run imported from f that used ss= and did not attain it. */
+static int steady_missed(const char *f)
+{
+	struct ub_err e = { "" };
+	size_t len = 0;
+	const char *buf = sw_read_file(f, &len);
+	int with = 0, missed = 0;
+
+	if (buf && ub_run_steady_state(sw.db, buf, len, &with, &missed, &e)) {
+		FILE *log = import_log();
+
+		if (log) {
+			fprintf(log, "uringbpf-db steady state: %s\n", e.msg);
+			fclose(log);
+		}
+	}
+	return missed;
+}
+
 static int is_local_host(const char *spec)
 {
 	char host[256] = "";
@@ -288,7 +310,7 @@ int sw_record_point(const char *c, long qd, long rep, int rc, long t0, long t1)
 	long idx = sw.n_done + sw.n_failed + 1;
 	const char *rbuf;
 	size_t len = 0;
-	int nh, allok = 1;
+	int nh, allok = 1, ss_missed = 0;
 
 	/* The engine's report, a line per job: JOB OUTCOME CODE VERDICT RING MESSAGE. */
 	rbuf = sw_read_file(report, &len);
@@ -408,7 +430,11 @@ int sw_record_point(const char *c, long qd, long rep, int rc, long t0, long t1)
 				sw_printf("fio's JSON %s shows an error or no jobs", files[i]));
 			continue;
 		}
-		/* A remote server's kernel is not in fio's JSON: known only on loopback. */
+		/*
+		 * A remote server's kernel is not in fio's own JSON: with our engine its
+		 * host_identity=1 says it (the importer fills an 'unknown' kernel from it);
+		 * otherwise it is known only on loopback.
+		 */
 		if (sw.nclients && !is_local_host(hosts[i]))
 			kern = "unknown";
 		if (!sw.nclients && sw_read_file(cpu, &len) && len)
@@ -444,6 +470,8 @@ int sw_record_point(const char *c, long qd, long rep, int rc, long t0, long t1)
 			exit(1);
 		}
 		run_summary(files[i], (char **)&kiops, &p99, &cores);
+		if (sw.opt_ss)
+			ss_missed += steady_missed(files[i]);
 		dsum += strtod(kiops, NULL);
 		dsample += strtod(kiops, NULL);
 		/* each step rounded as the printf of the summary: %.1f and %.3f */
@@ -464,15 +492,17 @@ int sw_record_point(const char *c, long qd, long rep, int rc, long t0, long t1)
 	if (t1 == 0) {	/* not timed here (the lab) */
 		size_t n = strlen(ctext);
 
-		printf("%8s kIOPS  p99 %7s us   %.*s\n", sum, p99, (int)(n >= 3 ? n - 3 : n), ctext);
+		printf("%8s kIOPS  p99 %7s us   %.*s%s\n", sum, p99, (int)(n >= 3 ? n - 3 : n), ctext,
+		       ss_missed ? SS_MARK : "");
 		fflush(stdout);
 		return 0;
 	}
 	sw.busy += t1 - t0;
 	sw.n_timed++;
-	printf("%8s kIOPS%s  p99 %7s us   %s%s elapsed, ETA %s\n", sum,
+	printf("%8s kIOPS%s  p99 %7s us   %s%s elapsed, ETA %s%s\n", sum,
 	       sw.nclients > 1 ? sw_printf(" (sum of %d hosts)", sw.nclients) : "", p99, ctext,
-	       sw_fmt_time(sw_now() - sw.t_start), sw_fmt_time(sw.busy / sw.n_timed * (sw.total - idx)));
+	       sw_fmt_time(sw_now() - sw.t_start), sw_fmt_time(sw.busy / sw.n_timed * (sw.total - idx)),
+	       ss_missed ? SS_MARK : "");
 	fflush(stdout);
 	return 0;
 }

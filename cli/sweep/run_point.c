@@ -150,6 +150,25 @@ static int wait_fio(pid_t pid)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+int sw_fio_run(char **argv, const char *log, const char *report, const char *cpu)
+{
+	pid_t pid;
+	int rc;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return 125;
+	if (pid == 0)
+		child(argv, log, report, cpu);
+	fio_pid = pid;
+	if (sw_interrupted)	/* a signal between the check and the fork */
+		kill(pid, SIGINT);
+	rc = wait_fio(pid);
+	fio_pid = 0;
+	return rc;
+}
+
 int sw_run_point(const char *c, long qd, long rep)
 {
 	const char *base = sw_printf("%s/json/%s/qd%ld-r%ld", sw.out, c, qd, rep);
@@ -159,7 +178,6 @@ int sw_run_point(const char *c, long qd, long rep)
 	const char *cpu_tmp = NULL, *iops = NULL, *tmp = sw_printf("%s.json.tmp", base);
 	char **argv;
 	long t0, t1;
-	pid_t pid;
 	int rc;
 
 	/* Stopped between two runs: the next one does not start (it stays pending). */
@@ -184,19 +202,7 @@ int sw_run_point(const char *c, long qd, long rep)
 	}
 	argv = sw_fio_argv(c, sw_jobfile(qd), tmp, iops);
 	unlink(report);	/* the engine appends */
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		rc = 125;
-	} else {
-		if (pid == 0)
-			child(argv, log, report, cpu_tmp);
-		fio_pid = pid;
-		if (sw_interrupted)	/* a signal between the check and the fork */
-			kill(pid, SIGINT);
-		rc = wait_fio(pid);
-		fio_pid = 0;
-	}
+	rc = sw_fio_run(argv, log, report, cpu_tmp);
 	if (cpu_tmp) {
 		size_t len = 0;
 

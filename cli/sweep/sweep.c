@@ -152,6 +152,7 @@ int cmd_sweep(int argc, char **argv, const char *top)
 	if (!sw.resume && dir_nonempty(sw_printf("%s/json", sw.out)))
 		sw_die("--out: %s already holds the runs of a sweep; pick another --sweep-name or --out",
 		       sw.out);
+	sw_phases_check();
 
 	for (int c = 0; c < sw.ncfg; c++)
 		if (!sw.cfg[c].skip)
@@ -245,6 +246,7 @@ int cmd_sweep(int argc, char **argv, const char *top)
 		       !strncmp(sw.target, "/dev/nullb", 10) ? "null_blk device" : "emulated NVMe");
 	if (sw.prepare)
 		printf("  prepare: %s\n", sw.prepare);
+	sw_phases_header();
 	if (sw.resume)
 		printf("  resuming: %d of its planned points have no finished run%s\n", npending,
 		       sw.opt_max_sd ? " (then the variance gate)" : "");
@@ -252,6 +254,7 @@ int cmd_sweep(int argc, char **argv, const char *top)
 	       sw_fmt_time(sw.total * (sw.runtime + sw.ramp + 1)), sw.opt_db, sw.out);
 
 	if (sw.dry) {
+		sw_phases_dry_run();
 		if (sw.kind == SW_LAB)
 			sw_lab_dry_run();
 		printf("dry run: the fio commands (job files are written to %s/jobs/ when run):\n",
@@ -282,6 +285,8 @@ int cmd_sweep(int argc, char **argv, const char *top)
 		sw_run_lab();
 		sw_finish(sw.n_done == 0 ? 1 : 0);
 	}
+	/* Before the prepare step: the fill would overwrite what it prepares. */
+	sw_precondition();
 	if (sw.prepare)
 		prepare_here();
 	/* A resumed sweep's variance gate counts the runs it has already. */

@@ -13,6 +13,8 @@
  *   gate.c      the variance gate (the one stddev of the sweep)
  *   lab.c       --lab: the plan as a TSV for the guest driver, the import after
  *   summary.c   the finish: what was not run, skipped.tsv, the exit status
+ *   phases.c    --precondition (the device's fill and steady writes before
+ *               the points) and --steady-state (ss= in every point's job)
  *   util.c      small helpers (strings kept for the process, files, children)
  * Exit status: 0 all runs done or skipped, 1 a run failed, 2 bad usage or
  * refusal, 130 interrupted.
@@ -60,6 +62,9 @@ struct sweep {
 	const char *resume;		/* --resume NAME, or NULL */
 	const char **set_k, **set_v;	/* --set VAR=VALUE, a key once (the last value) */
 	int nset;
+	/* phases.c: --precondition, --steady-state SPEC, --ss-dur S, --ss-ramp S */
+	int precondition;
+	const char *opt_ss, *opt_ss_dur, *opt_ss_ramp;
 
 	/* resolved */
 	long repeats, runtime, ramp, max_repeats;
@@ -138,6 +143,8 @@ int sw_has_var(const char *text);
 void sw_check_configs(void);
 void sw_write_jobfiles(void);
 char *sw_jobfile(long qd);
+/* The value of a "; sweep-NAME: VALUE" line (name "sweep-NAME:"), else NULL. */
+const char *sw_directive(const char *l, size_t len, const char *name);
 
 /* plan.c */
 void sw_db_open(void);
@@ -155,6 +162,8 @@ int sw_config_index(const char *c);
 void sw_signals(void);
 void sw_child_signals(void);			/* a child's: SIGINT, TERM, HUP at default */
 char **sw_fio_argv(const char *c, const char *jobfile, const char *json, const char *iops);
+/* fio (argv) in a child under cgexec when cpu is set, output to log; its exit status. */
+int sw_fio_run(char **argv, const char *log, const char *report, const char *cpu);
 int sw_run_point(const char *c, long qd, long rep);	/* 0 done, 1 not, 130 interrupted */
 void sw_point_prefix(const char *c, long qd, long rep);
 
@@ -170,6 +179,17 @@ void sw_gate(void);
 /* lab.c */
 void sw_run_lab(void);
 void sw_lab_dry_run(void);
+
+/* phases.c */
+/* The argv entries a (with v) took when it is one of phases.c's options, else 0. */
+int sw_phases_option(const char *a, const char *v, int step);
+void sw_phases_check(void);
+int sw_phases_plan_args(const char **argv);
+void sw_phases_header(void);
+void sw_phases_dry_run(void);
+/* Before each line l of a job file, and at its end (l NULL): ss= at each job section's end. */
+void sw_ss_line(FILE *f, const char *l, size_t len);
+void sw_precondition(void);
 
 /* summary.c */
 void sw_finish(int rc) __attribute__((noreturn));

@@ -2,7 +2,9 @@
 # Multi-host through fio's own client/server mode: two `fio --server` on
 # 127.0.0.1 (distinct ports, bounded by timeout, killed at exit) run the same
 # sweep point; the sweep splits fio's client JSON per host and imports each
-# host as its own run, with the numbers of that host's client_stats entry.
+# host as its own run, with the numbers of that host's client_stats entry and
+# the kernel, CPU model and device each host reported of itself (our engine's
+# host_identity=1, which the sweep adds for --client).
 source "$UB_TOP/tests/lib.sh"
 source "$UB_TOP/tests/sweep/sweep-lib.sh"
 sweep_require client
@@ -58,6 +60,18 @@ for p in "${ports[@]}"; do
 	fi
 done
 expect_eq "client-run-count" "$(grep -c . <<<"$runs")" 2
+# Each host's own identity (our engine's host_identity=1, in the job file the
+# sweep wrote): the servers are on this machine, so its kernel, CPU model and
+# the target file, as uname, /proc/cpuinfo and stat see them.
+expect_eq "client-identity-jobfile" "$(grep -c '^host_identity=1$' "$out/jobs/qd2.fio")" 1
+kernel=$(uname -r)
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+for p in "${ports[@]}"; do
+	expect_eq "client-identity-$p" "$(sqlite3 -batch "$db" "SELECT r.kernel || '|' || coalesce(r.cpu_model, '-') || '|' ||
+		coalesce(d.path, '-') || '|' || coalesce(d.kind, '-') || '|' || coalesce(d.size, '-')
+		FROM runs r LEFT JOIN devices d ON d.id = r.device_id WHERE r.sweep = 'clients' AND r.host = '127.0.0.1:$p'")" \
+		"$kernel|$cpu|$UB_SCRATCH/target|file|$(stat -c %s "$UB_SCRATCH/target")"
+done
 # The "All clients" sum is not imported as a host.
 if grep -q 'All clients' <<<"$runs" || [ "$(sqlite3 :memory: "select json_array_length(readfile('$out/json/interrupt/qd2-r1@127.0.0.1_${ports[0]}.json'), '\$.jobs')")" != 1 ]; then
 	not_ok "client-no-aggregate: the All clients entry leaked into a host's run"

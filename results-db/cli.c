@@ -153,7 +153,7 @@ static const struct cmd cmds[] = {
 	/* sweep_plan.c */
 	{ "plan-add", no_opts, 1, 1, "NAME" },
 	{ "plan-options", no_opts, 2, 2, "NAME FILE" },
-	{ "fate", no_opts, 5, 7, "NAME CONFIG IODEPTH REPEAT FATE [CODE TEXT]" },
+	{ "fate", no_opts, 5, 8, "NAME CONFIG IODEPTH REPEAT FATE [CODE TEXT [AXES]]" },
 	{ "plan-pending", no_opts, 1, 1, "NAME" },
 	{ "plan-end", no_opts, 1, 1, "NAME" },
 	{ "resume-sweep", no_opts, 1, 1, "NAME" },

@@ -35,7 +35,7 @@ int ub_fail(struct ub_err *e, int code, const char *fmt, ...)
 int ub_fail_sql(struct ub_err *e, sqlite3 *db, const char *what);
 
 /* db_schema.c */
-#define UB_SCHEMA_VERSION 7
+#define UB_SCHEMA_VERSION 8
 enum ub_open_mode { UB_OPEN_CREATE, UB_OPEN_EXISTING };
 int ubdb_open(const char *path, enum ub_open_mode mode, sqlite3 **out, struct ub_err *e);
 int ubdb_exec(sqlite3 *db, const char *sql, struct ub_err *e);
@@ -97,6 +97,8 @@ struct ub_import_opts {
 	const char *const *iops_log_names, *const *iops_logs;
 	const size_t *iops_log_lens;
 	int n_iops_logs;
+	/* the sweep point's --axis values ("bs=16k numjobs=2"), NULL or "" for none */
+	const char *axes;
 };
 /*
  * Import one file's bytes (fio JSON or json+) in one transaction. name is
@@ -274,7 +276,7 @@ int ub_cmd_plan(sqlite3 *db, const char *path, const char *cmd, const char *swee
 /* plan-add with the points read from in (the sweep's own plan, in process). */
 int ub_plan_add(sqlite3 *db, const char *name, FILE *in, FILE *out, struct ub_err *e);
 /* The planned point of an imported sweep run is done (in the import's transaction). */
-int ub_plan_mark_done(sqlite3 *db, long long run_id, struct ub_err *e);
+int ub_plan_mark_done(sqlite3 *db, long long run_id, const char *axes, struct ub_err *e);
 
 /* profile_sections.c: job section names of a fio job file; duplicates refused. */
 int ub_cmd_profile_sections(const char *path, FILE *out, struct ub_err *e);

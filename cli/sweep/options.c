@@ -39,6 +39,10 @@ void sw_usage(FILE *f)
 "  --direct 0|1         O_DIRECT [1, except 0 for files on tmpfs]\n"
 "  --engine E           uringbpf (ours: external:uringbpf, or external:$UB_ENGINE),\n"
 "                       io_uring, libaio, or any fio ioengine string [uringbpf]\n"
+"  --axis P=V1,V2,...   also sweep fio job option P over these values (repeatable):\n"
+"                       every combination of the axes at every config and iodepth,\n"
+"                       set at the end of each job section (overrides the profile),\n"
+"                       e.g. --axis bs=4k,16k,128k --axis rw=randread,randwrite\n"
 "  --set VAR=VALUE      set another profile variable, e.g. --set CHAIN_SIZE=1g (repeatable)\n"
 "  --no-prepare         don't run the profile's prepare step (the target is already\n"
 "                       prepared, e.g. written by uringbpf-mkchain for bpf-chain)\n"
@@ -87,6 +91,8 @@ static const char *const valued[] = {
 	"--profile", "--target", "--iodepths", "--configs", "--repeats", "--max-stddev-pct",
 	"--max-repeats", "--runtime", "--ramp", "--size", "--direct", "--engine", "--set", "--db",
 	"--sweep-name", "--out", "--client",
+	/* axis.c */
+	"--axis",
 };
 
 static int is_valued(const char *a)
@@ -240,6 +246,9 @@ static void parse_args(int argc, char **argv)
 			sw.opt_out = v;
 		else if (!strcmp(a, "--client"))
 			sw.opt_clients = v;
+		/* axis.c */
+		else if (!strcmp(a, "--axis"))
+			sw_axis_add(v);
 		i += step;
 	}
 }
@@ -434,6 +443,7 @@ void sw_parse(int argc, char **argv)
 	}
 
 	parse_iodepths();
+	sw_axis_combos();
 	if (!sw_is_posint(sw.opt_repeats) || strlen(sw.opt_repeats) > 9)
 		sw_die("--repeats: '%s' is not a positive integer", sw.opt_repeats);
 	sw.repeats = atol(sw.opt_repeats);

@@ -304,6 +304,16 @@ void sw_profile_load(void)
 	}
 }
 
+/* fio's rw= value rw writes to the target (or trims it). */
+int sw_rw_writes(const char *rw)
+{
+	char *m = sw_printf("%.*s", (int)strcspn(rw, ":"), rw);
+
+	return !strcmp(m, "write") || !strcmp(m, "randwrite") || !strcmp(m, "rw") ||
+	       !strcmp(m, "readwrite") || !strcmp(m, "randrw") || !strcmp(m, "trim") ||
+	       !strcmp(m, "randtrim") || !strcmp(m, "trimwrite") || !strcmp(m, "randtrimwrite");
+}
+
 /* Each config's skip (variables unset, IOPOLL impossible), the writes, the prepare step. */
 void sw_check_configs(void)
 {
@@ -321,10 +331,7 @@ void sw_check_configs(void)
 		rw = sw_opt_of(lines, "rw");
 		if (!*rw)
 			rw = sw_opt_of(lines, "readwrite");
-		rw[strcspn(rw, ":")] = 0;
-		if (!strcmp(rw, "write") || !strcmp(rw, "randwrite") || !strcmp(rw, "rw") ||
-		    !strcmp(rw, "readwrite") || !strcmp(rw, "randrw") || !strcmp(rw, "trim") ||
-		    !strcmp(rw, "randtrim") || !strcmp(rw, "trimwrite") || !strcmp(rw, "randtrimwrite")) {
+		if (sw_rw_writes(rw)) {
 			c->writes = 1;
 			sw.nwrites++;
 		}
@@ -361,7 +368,7 @@ void sw_check_configs(void)
 
 char *sw_jobfile(long qd)
 {
-	return sw_printf("%s/jobs/qd%ld.fio", sw.out, qd);
+	return sw_printf("%s/jobs/%s.fio", sw.out, sw_ptag(qd));
 }
 
 /*
@@ -407,14 +414,17 @@ static int our_engine_line(const char *l, size_t len)
  */
 void sw_write_jobfiles(void)
 {
+	for (int k = 0; k < sw.ncombo; k++)
 	for (int i = 0; i < sw.nqd; i++) {
-		char *path = sw_jobfile(sw.qd[i]), *text;
+		char *path, *text;
 		FILE *f;
 
+		sw.ax = sw.combo[k];
+		path = sw_jobfile(sw.qd[i]);
 		if (sw.resume && !access(path, F_OK) && sw_read_file(path, NULL) &&
 		    *sw_read_file(path, NULL))
 			continue;
-		text = sw_expand(sw.profile_text, sw_printf("%ld", sw.qd[i]));
+		text = sw_axis_apply(sw_expand(sw.profile_text, sw_printf("%ld", sw.qd[i])), sw.ax);
 		f = fopen(path, "w");
 		if (!f)
 			sw_die("--out: can't write %s: %s", path, strerror(errno));

@@ -57,6 +57,11 @@ void sw_usage(FILE *f)
 "                       emulated NVMe [--target /dev/nvme0n1]; the guest runs the\n"
 "                       whole plan in one boot, the results are imported here after\n"
 "  --dry-run            print the plan and the fio commands, run nothing\n"
+"  --plan FILE          the sweep's options from FILE, an INI file: a [sweep] section\n"
+"                       of OPTION=VALUE lines (the long options above, without --:\n"
+"                       profile=, iodepths=, configs=, runtime=, set=VAR=VALUE,\n"
+"                       force, ...) and an [axis] section of PARAM=V1,V2 lines (as\n"
+"                       --axis); the command line overrides it\n"
 "  --resume NAME        finish sweep NAME after a crash, kill -9 or Ctrl-C: run only its\n"
 "                       planned points that have no finished run, with the options it\n"
 "                       was started with (read from the database; only --db may be given)\n"
@@ -95,12 +100,22 @@ static const char *const valued[] = {
 	"--axis",
 };
 
+static const char *const flags[] = { "--force", "--dry-run", "--lab", "--no-prepare" };
+
 static int is_valued(const char *a)
 {
 	for (size_t i = 0; i < sizeof(valued) / sizeof(valued[0]); i++)
 		if (!strcmp(a, valued[i]))
 			return 1;
 	return 0;
+}
+
+int sw_option_kind(const char *a)
+{
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (!strcmp(a, flags[i]))
+			return 2;
+	return is_valued(a);
 }
 
 static int is_varname(const char *s, size_t n)
@@ -194,8 +209,7 @@ static void parse_args(int argc, char **argv)
 			exit(0);
 		}
 		if (step == 2) {
-			if (!strcmp(a, "--force") || !strcmp(a, "--dry-run") || !strcmp(a, "--lab") ||
-			    !strcmp(a, "--no-prepare")) {
+			if (sw_option_kind(a) == 2) {
 				if (!strcmp(a, "--force"))
 					sw.force = 1;
 				else if (!strcmp(a, "--dry-run"))
@@ -430,6 +444,8 @@ void sw_parse(int argc, char **argv)
 			sw_die("--resume needs a value (see --help)");
 		av = resume_argv(resume_db, sw.resume, &ac);
 	}
+	/* planfile.c: the file's options first, so the command line's win. */
+	av = sw_planfile_argv(av, &ac);
 	parse_args(ac, av);
 	if (sw.resume) {
 		sw.opt_db = resume_db;

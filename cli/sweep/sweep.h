@@ -12,6 +12,7 @@
  *   record.c    a finished run: engine report verdict, client split, import
  *   gate.c      the variance gate (the one stddev of the sweep)
  *   axis.c      --axis PARAM=V1,V2: the combinations, their job files, fio's check
+ *   planfile.c  --plan FILE: a sweep's options as an INI file
  *   lab.c       --lab: the plan as a TSV for the guest driver, the import after
  *   summary.c   the finish: what was not run, skipped.tsv, the exit status
  *   util.c      small helpers (strings kept for the process, files, children)
@@ -139,6 +140,10 @@ char *sw_shell_quote(const char *s);		/* printf %q */
 /* options.c */
 void sw_usage(FILE *f);
 void sw_parse(int argc, char **argv);
+int sw_option_kind(const char *name);		/* "--x": 0 unknown, 1 takes a value, 2 a flag */
+
+/* planfile.c */
+char **sw_planfile_argv(char **argv, int *argc);
 
 /* target.c */
 void sw_target_kind(void);

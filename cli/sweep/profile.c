@@ -406,7 +406,9 @@ static int our_engine_line(const char *l, size_t len)
 }
 
 /*
- * The job file of each iodepth, the profile with its ${VARS} substituted.
+ * The job file of each iodepth (and --axis combination), the profile with
+ * its ${VARS} substituted and the point's axis lines at the end of each job
+ * section.
  * After each ioengine= line naming our engine: report=${UB_REPORT} (fio
  * expands it from the environment each run sets); not for other engines,
  * which don't know the option, nor --client, whose servers would expand it
@@ -414,12 +416,13 @@ static int our_engine_line(const char *l, size_t len)
  */
 void sw_write_jobfiles(void)
 {
-	for (int k = 0; k < sw.ncombo; k++)
-	for (int i = 0; i < sw.nqd; i++) {
+	/* A file per iodepth x combination of the --axis values (axis.c). */
+	for (int pt = 0; pt < sw.nqd * sw.ncombo; pt++) {
+		int i = pt / sw.ncombo;
 		char *path, *text;
 		FILE *f;
 
-		sw.ax = sw.combo[k];
+		sw.ax = sw.combo[pt % sw.ncombo];
 		path = sw_jobfile(sw.qd[i]);
 		if (sw.resume && !access(path, F_OK) && sw_read_file(path, NULL) &&
 		    *sw_read_file(path, NULL))

@@ -107,13 +107,12 @@ void sw_gate(void)
 					break;
 				if (n >= sw.max_repeats) {
 					printf("  unstable: %s qd=%ld%s stddev %s%% > %s%% after %ld runs "
-					       "(--max-repeats)\n", name, qd, sw_ax_note(), sd >= 1e9 ? "1e+09" : pct(sd),
-					       sw.opt_max_sd, n);
+					       "(--max-repeats)\n", name, qd, sw_ax_note(),
+					       sd >= 1e9 ? "1e+09" : pct(sd), sw.opt_max_sd, n);
 					break;
 				}
 				printf("  %s qd=%ld%s: stddev %s%% > %s%%, one more run\n", name, qd,
-				       sw_ax_note(),
-				       sd >= 1e9 ? "1e+09" : pct(sd), sw.opt_max_sd);
+				       sw_ax_note(), sd >= 1e9 ? "1e+09" : pct(sd), sw.opt_max_sd);
 				fflush(stdout);
 				sw.total++;
 				if (sw_plan_add_one(name, qd, n + 1)) {

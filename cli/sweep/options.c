@@ -78,7 +78,7 @@ void sw_usage(FILE *f)
 "Ctrl-C stops after the current run: finished runs stay imported, the\n"
 "interrupted run is kept as *.json.partial and not imported.  Exit status:\n"
 "0 all runs done or skipped, 1 a run failed, 2 bad usage or refusal, 130 interrupted.\n"
-"The plan (every config x iodepth x repeat) and each point's fate (done,\n"
+"The plan (every config x iodepth x --axis values x repeat) and each point's fate (done,\n"
 "skipped, failed, interrupted, with the reason) are in the database\n"
 "(uringbpf db plan --sweep NAME); --resume runs the points still pending.\n"
 "The CPU of each local run (every thread of fio, an SQPOLL thread included) is\n"

@@ -71,22 +71,24 @@ static const char usage_text[] =
 	"  engine-report FILE          the engine's report=FILE, a line per job: job, outcome,\n"
 	"                              code, verdict (ok|skip|fail), ring, message (tab separated)\n"
 	"  plan-add NAME               the sweep's points from stdin, a line each: CONFIG, IODEPTH,\n"
-	"                              REPEAT, JOBFILE [, skipped, CODE, TEXT] (tab separated)\n"
+	"                              REPEAT, JOBFILE [, skipped or nothing, CODE, TEXT [, AXES]]\n"
+	"                              (tab separated; AXES: the point's --axis values, bs=16k)\n"
 	"  plan-options NAME FILE      the sweep's options (NUL-separated in FILE), for --resume\n"
-	"  fate NAME CONFIG QD REPEAT skipped|failed|interrupted [CODE TEXT]\n"
+	"  fate NAME CONFIG QD REPEAT skipped|failed|interrupted [CODE TEXT [AXES]]\n"
 	"                              a point's fate (done: recorded by import in its transaction)\n"
 	"  plan-pending NAME           points with no fate yet or interrupted: seq, config, iodepth,\n"
-	"                              repeat, job file (tab separated)\n"
+	"                              repeat, job file, axes (tab separated)\n"
 	"  plan-end NAME               the sweep ran to its end\n"
 	"  resume-sweep NAME           the sweep's options (NUL-separated); exit 4 if it ended and\n"
 	"                              nothing is pending\n"
-	"  plan --sweep NAME           every planned point and its fate (tab separated)\n"
+	"  plan --sweep NAME           every planned point and its fate (tab separated; an axes\n"
+	"                              column for a sweep with --axis values)\n"
 	"  precondition-record NAME TARGET [FILE.json]\n"
 	"                              the sweep's preconditioning: the fio JSON of its run on a\n"
 	"                              device (profiles/precondition.fio), or none for a file\n"
 	"                              (recorded as not applying, with why); exit 1 if it failed\n"
 	"  not-run --sweep NAME        what the sweep did not run: config, iodepth (all), reason,\n"
-	"                              fate, code (tab separated)\n";
+	"                              fate, code, axes (tab separated)\n";
 
 static int usage_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int usage_err(const char *cmd, const char *fmt, ...)

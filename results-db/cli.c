@@ -29,8 +29,11 @@ static const char usage_text[] =
 	"      --engine-report: the engine's report=FILE of that run, kept with it (one FILE.json)\n"
 	"      --cpu-json: uringbpf cgexec --cpu-json FILE of that run: the CPU it used (one FILE.json)\n"
 	"      --iops-log: fio's write_iops_log files of that run (PREFIX_iops.N.log; one FILE.json)\n"
-	"  table  [--sweep NAME] [--rw RW] [--bs BS] [--metric M[,M...] | --percentile P]\n"
+	"  table  [--sweep NAME] [--rw RW] [--bs BS] [--iodepth N] [--columns iodepth|bs|numjobs]\n"
+	"         [--metric M[,M...] | --percentile P]\n"
 	"      Markdown table: a row per config, a column per iodepth, over the repeats;\n"
+	"      --columns bs: a column per block size, a row per config and iodepth (one\n"
+	"      iodepth: --iodepth N); a sweep's --axis values of a row's runs follow its config\n"
 	"      --metric M1,M2: the metrics side by side, one block of iodepth columns each\n"
 	"      M: kiops (default), clat_p50_us, clat_p99_us, clat_p999_us, clat_p9999_us,\n"
 	"         clat_mean_us, bw_mib, cpu_cores, kiops_per_core, fio_cpu_cores, iops_cv,\n"
@@ -39,9 +42,10 @@ static const char usage_text[] =
 	"         all repeats merged (a cell marked \u2020 is the mean of the runs' own, for\n"
 	"         runs without histograms); a cell of another metric whose IOPS varied\n"
 	"         over the run (iops_cv > 0.10) ends in ~\n"
-	"  series [--sweep NAME] [--rw RW] [--bs BS] [--x iodepth|bs|numjobs|rw|OPTION]\n"
+	"  series [--sweep NAME] [--rw RW] [--bs BS] [--iodepth N] [--x iodepth|bs|numjobs|rw|OPTION]\n"
 	"         [--metric M | --percentile P]\n"
 	"      gnuplot data: per config \"# config: LABEL\" then \"x mean stddev min max n\";\n"
+	"      LABEL: the config, then the sweep's other --axis values of its runs;\n"
 	"      a percentile: \"x value stddev min max n source\", value merged over the\n"
 	"      repeats (source bins) or the mean of their own (source runs)\n"
 	"  cdf [--sweep NAME] [--rw RW] [--bs BS] [--iodepth N]\n"
@@ -67,22 +71,24 @@ static const char usage_text[] =
 	"  engine-report FILE          the engine's report=FILE, a line per job: job, outcome,\n"
 	"                              code, verdict (ok|skip|fail), ring, message (tab separated)\n"
 	"  plan-add NAME               the sweep's points from stdin, a line each: CONFIG, IODEPTH,\n"
-	"                              REPEAT, JOBFILE [, skipped, CODE, TEXT] (tab separated)\n"
+	"                              REPEAT, JOBFILE [, skipped or nothing, CODE, TEXT [, AXES]]\n"
+	"                              (tab separated; AXES: the point's --axis values, bs=16k)\n"
 	"  plan-options NAME FILE      the sweep's options (NUL-separated in FILE), for --resume\n"
-	"  fate NAME CONFIG QD REPEAT skipped|failed|interrupted [CODE TEXT]\n"
+	"  fate NAME CONFIG QD REPEAT skipped|failed|interrupted [CODE TEXT [AXES]]\n"
 	"                              a point's fate (done: recorded by import in its transaction)\n"
 	"  plan-pending NAME           points with no fate yet or interrupted: seq, config, iodepth,\n"
-	"                              repeat, job file (tab separated)\n"
+	"                              repeat, job file, axes (tab separated)\n"
 	"  plan-end NAME               the sweep ran to its end\n"
 	"  resume-sweep NAME           the sweep's options (NUL-separated); exit 4 if it ended and\n"
 	"                              nothing is pending\n"
-	"  plan --sweep NAME           every planned point and its fate (tab separated)\n"
+	"  plan --sweep NAME           every planned point and its fate (tab separated; an axes\n"
+	"                              column for a sweep with --axis values)\n"
 	"  precondition-record NAME TARGET [FILE.json]\n"
 	"                              the sweep's preconditioning: the fio JSON of its run on a\n"
 	"                              device (profiles/precondition.fio), or none for a file\n"
 	"                              (recorded as not applying, with why); exit 1 if it failed\n"
 	"  not-run --sweep NAME        what the sweep did not run: config, iodepth (all), reason,\n"
-	"                              fate, code (tab separated)\n";
+	"                              fate, code, axes (tab separated)\n";
 
 static int usage_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int usage_err(const char *cmd, const char *fmt, ...)
@@ -116,7 +122,7 @@ struct args {
 
 enum { O_SWEEP = 256, O_CONFIG, O_REPEAT, O_HOST, O_KERNEL, O_DEVICE, O_TAG, O_RW, O_BS,
        O_METRIC, O_X, O_VIEW, O_ENGINE_REPORT, O_PERCENTILE, O_IODEPTH, O_CPU_JSON,
-       O_IOPS_LOG };
+       O_IOPS_LOG, O_COLUMNS };
 
 struct cmd {
 	const char *name;
@@ -127,8 +133,10 @@ struct cmd {
 
 static const int import_opts[] = { O_SWEEP, O_CONFIG, O_REPEAT, O_HOST, O_KERNEL, O_DEVICE,
 				   O_TAG, O_ENGINE_REPORT, O_CPU_JSON, O_IOPS_LOG, 0 };
-static const int table_opts[] = { O_SWEEP, O_RW, O_BS, O_METRIC, O_PERCENTILE, 0 };
-static const int series_opts[] = { O_SWEEP, O_RW, O_BS, O_METRIC, O_PERCENTILE, O_X, 0 };
+static const int table_opts[] = { O_SWEEP, O_RW, O_BS, O_METRIC, O_PERCENTILE, O_IODEPTH,
+				  O_COLUMNS, 0 };
+static const int series_opts[] = { O_SWEEP, O_RW, O_BS, O_METRIC, O_PERCENTILE, O_X, O_IODEPTH,
+				   0 };
 static const int cdf_opts[] = { O_SWEEP, O_RW, O_BS, O_IODEPTH, 0 };
 static const int sweep_opts[] = { O_SWEEP, 0 };
 static const int no_opts[] = { 0 };
@@ -153,7 +161,7 @@ static const struct cmd cmds[] = {
 	/* sweep_plan.c */
 	{ "plan-add", no_opts, 1, 1, "NAME" },
 	{ "plan-options", no_opts, 2, 2, "NAME FILE" },
-	{ "fate", no_opts, 5, 7, "NAME CONFIG IODEPTH REPEAT FATE [CODE TEXT]" },
+	{ "fate", no_opts, 5, 8, "NAME CONFIG IODEPTH REPEAT FATE [CODE TEXT [AXES]]" },
 	{ "plan-pending", no_opts, 1, 1, "NAME" },
 	{ "plan-end", no_opts, 1, 1, "NAME" },
 	{ "resume-sweep", no_opts, 1, 1, "NAME" },
@@ -178,6 +186,7 @@ static const struct option long_opts[] = {
 	{ "percentile", required_argument, NULL, O_PERCENTILE },
 	{ "iodepth", required_argument, NULL, O_IODEPTH },
 	{ "x", required_argument, NULL, O_X },
+	{ "columns", required_argument, NULL, O_COLUMNS },
 	{ "view", required_argument, NULL, O_VIEW },
 	{ "engine-report", required_argument, NULL, O_ENGINE_REPORT },
 	{ "cpu-json", required_argument, NULL, O_CPU_JSON },
@@ -333,6 +342,13 @@ static int set_opt(struct args *a, const struct cmd *c, int o, char *val)
 		a->iodepth = strtoll(val, &end, 10);
 		if (errno || *end || end == val || a->iodepth < 1)
 			return usage_err(c->name, "--iodepth needs a positive integer, got '%s'", val);
+		if (strcmp(c->name, "cdf"))
+			a->f.iodepth = a->iodepth;
+		break;
+	case O_COLUMNS:
+		if (strcmp(val, "iodepth") && strcmp(val, "bs") && strcmp(val, "numjobs"))
+			return usage_err(c->name, "--columns %s: give iodepth, bs or numjobs", val);
+		a->f.columns = val;
 		break;
 	case O_X:
 		if (!valid_option_name(val))

@@ -35,7 +35,7 @@ int ub_fail(struct ub_err *e, int code, const char *fmt, ...)
 int ub_fail_sql(struct ub_err *e, sqlite3 *db, const char *what);
 
 /* db_schema.c */
-#define UB_SCHEMA_VERSION 7
+#define UB_SCHEMA_VERSION 8
 enum ub_open_mode { UB_OPEN_CREATE, UB_OPEN_EXISTING };
 int ubdb_open(const char *path, enum ub_open_mode mode, sqlite3 **out, struct ub_err *e);
 int ubdb_exec(sqlite3 *db, const char *sql, struct ub_err *e);
@@ -97,6 +97,8 @@ struct ub_import_opts {
 	const char *const *iops_log_names, *const *iops_logs;
 	const size_t *iops_log_lens;
 	int n_iops_logs;
+	/* the sweep point's --axis values ("bs=16k numjobs=2"), NULL or "" for none */
+	const char *axes;
 };
 /*
  * Import one file's bytes (fio JSON or json+) in one transaction. name is
@@ -121,6 +123,10 @@ int ub_import_iops_log(sqlite3 *db, long long run_id, const char *name, const ch
 struct ub_filter {
 	const char *sweep, *rw, *bs;
 	long long bs_bytes;		/* parsed bs, -1 none */
+	long long iodepth;		/* > 0: only this iodepth (table, series) */
+	int by_iodepth;			/* series: a line per config x iodepth (x not iodepth) */
+	const char *columns;		/* table: iodepth (NULL), bs or numjobs */
+	const char *x;			/* set by report.c: the x-axis (columns) option */
 };
 int ub_cmd_table(sqlite3 *db, const struct ub_filter *f, const char *metric, FILE *out,
 		 struct ub_err *e);
@@ -189,6 +195,22 @@ int ub_merged_latency_stmt(sqlite3 *db, const struct ub_filter *f, const char *x
 			   const char *x_param, const char *metric, sqlite3_stmt **out,
 			   struct ub_err *e);
 /* SQL: the results the latency of run_points row p is read from, as px (its jobs: pj). */
+/*
+ * The label of a point's line (series) or row (table): its config, then
+ * " qd=N" when ?7 (several iodepths, not on the x-axis), then the sweep's
+ * --axis values of its run (sweep_plan.axes) without the one on the x-axis
+ * (?8: " PARAM=", NULL none), so that points of other axis values never
+ * average into one.  s is ' ' || axes || ' '.
+ */
+#define UB_SQL_AXES_LEFT(s) \
+	"CASE WHEN ?8 IS NOT NULL AND instr(" s ", ?8) THEN substr(" s ", 1, instr(" s ", ?8))" \
+	" || substr(" s ", instr(" s ", ?8) + 1 + instr(substr(" s ", instr(" s ", ?8) + 1), ' '))" \
+	" ELSE " s " END"
+#define UB_SQL_LABEL(cfg, qd, run) \
+	"(coalesce(" cfg ", '(none)') || CASE WHEN ?7 THEN ' qd=' || " qd " ELSE '' END" \
+	" || coalesce((SELECT ' ' || nullif(trim(" UB_SQL_AXES_LEFT("(' ' || axes || ' ')") "), '')" \
+	" FROM sweep_plan WHERE run_id = " run "), ''))"
+
 #define UB_SQL_POINT_RESULTS_JOIN \
 	" JOIN jobs pj ON pj.run_id = p.run_id AND pj.config IS p.config" \
 	"  AND pj.rw IS p.rw AND pj.bs_bytes IS p.bs_bytes AND pj.iodepth IS p.iodepth" \
@@ -274,7 +296,7 @@ int ub_cmd_plan(sqlite3 *db, const char *path, const char *cmd, const char *swee
 /* plan-add with the points read from in (the sweep's own plan, in process). */
 int ub_plan_add(sqlite3 *db, const char *name, FILE *in, FILE *out, struct ub_err *e);
 /* The planned point of an imported sweep run is done (in the import's transaction). */
-int ub_plan_mark_done(sqlite3 *db, long long run_id, struct ub_err *e);
+int ub_plan_mark_done(sqlite3 *db, long long run_id, const char *axes, struct ub_err *e);
 
 /* profile_sections.c: job section names of a fio job file; duplicates refused. */
 int ub_cmd_profile_sections(const char *path, FILE *out, struct ub_err *e);

@@ -828,7 +828,7 @@ static int import_locked(struct import *im, FILE *out, int *already)
 			rc = ub_fail(im->e, UB_EDATA, "%s: %s", im->name, im->e->msg);
 		/* Same transaction: an imported run's point is never left pending. */
 		if (rc == UB_OK)
-			rc = ub_plan_mark_done(im->db, p->run_id, im->e);
+			rc = ub_plan_mark_done(im->db, p->run_id, im->o->axes, im->e);
 		if (rc)
 			return rc;
 	}

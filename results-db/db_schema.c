@@ -468,9 +468,38 @@ static const char schema_v7[] =
 	"               WHERE j2.run_id = p.run_id)"
 	" LEFT JOIN steady_state s ON s.job_id = sj.id;";
 
+/*
+ * Version 8 (issue 14, "any axis"): a sweep's point is also its values of
+ * the --axis parameters (canonical "bs=16k numjobs=2", '' for none), so
+ * the plan's uniqueness includes them.  SQLite can't alter a UNIQUE
+ * constraint: the table is rebuilt, every row kept (axes '').
+ */
+static const char schema_v8[] =
+	"CREATE TABLE sweep_plan_v8("
+	" sweep TEXT NOT NULL REFERENCES sweeps(name),"
+	" seq INTEGER NOT NULL,"
+	" config TEXT NOT NULL, iodepth INTEGER NOT NULL, repeat INTEGER NOT NULL,"
+	" job_file TEXT,"
+	" fate TEXT NOT NULL DEFAULT 'planned'"
+	"  CHECK (fate IN ('planned', 'done', 'skipped', 'failed', 'interrupted')),"
+	" run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,"
+	" code TEXT, text TEXT,"
+	" stage TEXT CHECK (stage IN ('plan', 'run')),"
+	" cause_seq INTEGER,"
+	" planned_at TEXT NOT NULL, decided_at TEXT,"
+	" axes TEXT NOT NULL DEFAULT '',"
+	" PRIMARY KEY(sweep, seq),"
+	" UNIQUE(sweep, config, iodepth, axes, repeat));"
+	"INSERT INTO sweep_plan_v8(sweep, seq, config, iodepth, repeat, job_file, fate, run_id,"
+	"  code, text, stage, cause_seq, planned_at, decided_at)"
+	" SELECT sweep, seq, config, iodepth, repeat, job_file, fate, run_id, code, text, stage,"
+	"  cause_seq, planned_at, decided_at FROM sweep_plan;"
+	"DROP TABLE sweep_plan;"
+	"ALTER TABLE sweep_plan_v8 RENAME TO sweep_plan;";
+
 static const struct migration migrations[UB_SCHEMA_VERSION] = {
 	{ schema_v1, NULL }, { schema_v2, NULL }, { schema_v3, fill_v3 }, { schema_v4, NULL },
-	{ schema_v5, NULL }, { schema_v6, NULL }, { schema_v7, NULL },
+	{ schema_v5, NULL }, { schema_v6, NULL }, { schema_v7, NULL }, { schema_v8, NULL },
 };
 
 int ubdb_exec(sqlite3 *db, const char *sql, struct ub_err *e)

@@ -75,10 +75,11 @@ int ub_metric_pct(const char *metric, double *pct, const char **column)
  * figures (what compare's noise band divides their stddev by).
  */
 static const char merged_sql[] =
-	"WITH pts AS (SELECT m.*, %s AS x FROM run_points m JOIN jobs j ON j.id = m.first_job"
+	"WITH pts AS (SELECT m.*, %s AS x, " UB_SQL_LABEL("m.config", "m.iodepth", "m.run_id")
+	"  AS label FROM run_points m JOIN jobs j ON j.id = m.first_job"
 	"  WHERE (?1 IS NULL OR m.sweep = ?1) AND (?2 IS NULL OR m.rw = ?2)"
-	"   AND (?3 IS NULL OR m.bs_bytes = ?3)),"
-	" r AS (SELECT p.first_job, p.config, p.x, %s AS own, px.id AS rid"
+	"   AND (?3 IS NULL OR m.bs_bytes = ?3) AND (?9 IS NULL OR m.iodepth = ?9)),"
+	" r AS (SELECT p.first_job, p.label AS config, p.x, %s AS own, px.id AS rid"
 	"  FROM pts p" UB_SQL_POINT_RESULTS_JOIN "),"
 	" rb AS MATERIALIZED (SELECT r.*, b.bin, b.count FROM r"
 	"  LEFT JOIN clat_bins b ON b.result_id = r.rid),"
@@ -108,10 +109,11 @@ static const char merged_sql[] =
  * within a run (as point_latency does) and over the runs of a group.
  */
 static const char mean_sql[] =
-	"WITH pts AS (SELECT m.*, %s AS x FROM run_points m JOIN jobs j ON j.id = m.first_job"
+	"WITH pts AS (SELECT m.*, %s AS x, " UB_SQL_LABEL("m.config", "m.iodepth", "m.run_id")
+	"  AS label FROM run_points m JOIN jobs j ON j.id = m.first_job"
 	"  WHERE (?1 IS NULL OR m.sweep = ?1) AND (?2 IS NULL OR m.rw = ?2)"
-	"   AND (?3 IS NULL OR m.bs_bytes = ?3)),"
-	" r AS (SELECT p.first_job, p.config, p.x, px.clat_mean_us AS mu, px.total_ios AS n"
+	"   AND (?3 IS NULL OR m.bs_bytes = ?3) AND (?9 IS NULL OR m.iodepth = ?9)),"
+	" r AS (SELECT p.first_job, p.label AS config, p.x, px.clat_mean_us AS mu, px.total_ios AS n"
 	"  FROM pts p" UB_SQL_POINT_RESULTS_JOIN " WHERE px.clat_mean_us IS NOT NULL),"
 	" run AS (SELECT first_job, config, x, sum(mu * n) / sum(n) AS y, sum(n) AS ios FROM r"
 	"  GROUP BY first_job),"
@@ -126,7 +128,7 @@ int ub_merged_latency_stmt(sqlite3 *db, const struct ub_filter *f, const char *x
 			   const char *x_param, const char *metric, sqlite3_stmt **out,
 			   struct ub_err *e)
 {
-	char sql[sizeof(merged_sql) + 256], own[64];
+	char sql[sizeof(merged_sql) + sizeof(mean_sql) + 256], own[64];
 	const char *column;
 	sqlite3_stmt *st;
 	double pct;

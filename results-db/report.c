@@ -60,11 +60,14 @@ static int is_merged(const char *metric)
  * (a failed job is no point, but its cell says it failed, not "-").
  */
 #define POINTS_AND_FAILED_SQL \
-	"(SELECT sweep, config, rw, bs, bs_bytes, iodepth, first_job AS o FROM run_points" \
-	" UNION ALL SELECT sweep, config, rw, bs, bs_bytes, iodepth, job_id FROM failed_jobs)"
+	"(SELECT run_id, sweep, config, rw, bs, bs_bytes, iodepth, numjobs, first_job AS o" \
+	" FROM run_points UNION ALL SELECT run_id, sweep, config, rw, bs, bs_bytes, iodepth," \
+	" numjobs, job_id FROM failed_jobs)"
 
+/* ?9: --iodepth (a number above the other statements' own parameters). */
 #define FILTER_SQL \
-	" (?1 IS NULL OR sweep = ?1) AND (?2 IS NULL OR rw = ?2) AND (?3 IS NULL OR bs_bytes = ?3)"
+	" (?1 IS NULL OR sweep = ?1) AND (?2 IS NULL OR rw = ?2) AND (?3 IS NULL OR bs_bytes = ?3)" \
+	" AND (?9 IS NULL OR iodepth = ?9)"
 
 int ub_bind_filter(sqlite3_stmt *st, const struct ub_filter *f)
 {
@@ -75,6 +78,19 @@ int ub_bind_filter(sqlite3_stmt *st, const struct ub_filter *f)
 		rc = f->rw ? sqlite3_bind_text(st, 2, f->rw, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 2);
 	if (rc == SQLITE_OK)
 		rc = f->bs_bytes >= 0 ? sqlite3_bind_int64(st, 3, f->bs_bytes) : sqlite3_bind_null(st, 3);
+	/* LABEL_SQL's ?7 and ?8, for a statement with them. */
+	if (rc == SQLITE_OK && sqlite3_bind_parameter_count(st) >= 8) {
+		int x_qd = !f->x || !strcmp(f->x, "iodepth");
+		char tok[80];
+
+		snprintf(tok, sizeof(tok), " %s=", x_qd ? "iodepth" : f->x);
+		rc = sqlite3_bind_int(st, 7, f->by_iodepth && !x_qd && f->iodepth <= 0);
+		if (rc == SQLITE_OK)
+			rc = x_qd ? sqlite3_bind_null(st, 8) :
+			     sqlite3_bind_text(st, 8, tok, -1, SQLITE_TRANSIENT);
+	}
+	if (rc == SQLITE_OK && sqlite3_bind_parameter_count(st) >= 9)
+		rc = f->iodepth > 0 ? sqlite3_bind_int64(st, 9, f->iodepth) : sqlite3_bind_null(st, 9);
 	return rc;
 }
 
@@ -188,8 +204,10 @@ static int load_col(sqlite3 *db, const struct ub_filter *f, const char *sql, str
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return ub_fail_sql(e, db, "reading results");
 	rc = ub_bind_filter(st, f);
+	/* A second column, when there is one, is the shown name (bs: "16k" of 16384). */
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (col_add(c, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 0))) {
+		if (col_add(c, (const char *)sqlite3_column_text(st, sqlite3_column_count(st) > 1),
+			    sqlite3_column_int64(st, 0))) {
 			sqlite3_finalize(st);
 			return ub_fail(e, UB_EDATA, "out of memory");
 		}
@@ -197,6 +215,16 @@ static int load_col(sqlite3 *db, const struct ub_filter *f, const char *sql, str
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? UB_OK : ub_fail_sql(e, db, "reading results");
+}
+
+/* The table's column: a run_points column (--columns iodepth, bs, numjobs). */
+static const char *table_col(const struct ub_filter *f)
+{
+	if (f->x && !strcmp(f->x, "bs"))
+		return "bs_bytes";
+	if (f->x && !strcmp(f->x, "numjobs"))
+		return "numjobs";
+	return "iodepth";
 }
 
 static int find_cell(const struct col *cfg, const struct col *qd, const char *c, long long d)
@@ -217,9 +245,12 @@ static int failed_cells(sqlite3 *db, const struct ub_filter *f, const struct col
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT config, iodepth, error_text, count(*) FROM failed_jobs"
-			       " WHERE" FILTER_SQL " GROUP BY config, iodepth, error_text"
-			       " ORDER BY min(job_id)", -1, &st, NULL) != SQLITE_OK)
+	char sql[2048];
+
+	snprintf(sql, sizeof(sql), "SELECT %s, %s, error_text, count(*) FROM failed_jobs"
+		 " WHERE" FILTER_SQL " GROUP BY 1, 2, error_text ORDER BY min(job_id)",
+		 UB_SQL_LABEL("config", "iodepth", "run_id"), table_col(f));
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return ub_fail_sql(e, db, "reading failed jobs");
 	rc = ub_bind_filter(st, f);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -256,13 +287,15 @@ static int table_cells(sqlite3 *db, const struct ub_filter *f, const char *metri
 		       const struct col *cfg, const struct col *qd, double *cell, char *has,
 		       struct ub_err *e)
 {
-	char sql[1024];
+	char sql[2048];
 	sqlite3_stmt *st;
 	int rc;
 
-	snprintf(sql, sizeof(sql), "SELECT config, iodepth, avg(%s), coalesce(max(iops_cv) > %g, 0),"
+	snprintf(sql, sizeof(sql), "SELECT %s, %s, avg(%s), coalesce(max(iops_cv) > %g, 0),"
 		 " max(" NOT_SS_SQL ") FROM run_points WHERE" FILTER_SQL " AND %s IS NOT NULL"
-		 " GROUP BY config, iodepth", metric, UNSTEADY_CV, metric);
+		 " GROUP BY 1, 2",
+		 UB_SQL_LABEL("config", "iodepth", "run_id"), table_col(f), metric, UNSTEADY_CV,
+		 metric);
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return ub_fail_sql(e, db, "reading results");
 	rc = ub_bind_filter(st, f);
@@ -293,7 +326,10 @@ static int table_cells_pct(sqlite3 *db, const struct ub_filter *f, const char *m
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = ub_merged_latency_stmt(db, f, "m.iodepth", NULL, metric, &st, e);
+	char x[32];
+
+	snprintf(x, sizeof(x), "m.%s", table_col(f));
+	rc = ub_merged_latency_stmt(db, f, x, NULL, metric, &st, e);
 	if (rc)
 		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -372,20 +408,27 @@ static int cell_marks(const char *has, size_t n)
  * merged over the repeats (table_cells_pct, † marks), the rest averaged
  * over them (table_cells, ~ marks).
  */
-int ub_cmd_table(sqlite3 *db, const struct ub_filter *f, const char *metric, FILE *out,
+int ub_cmd_table(sqlite3 *db, const struct ub_filter *fil, const char *metric, FILE *out,
 		 struct ub_err *e)
 {
 	struct col cfg = { 0 }, qd = { 0 }, mets = { 0 };
+	struct ub_filter fx = *fil, *f = &fx;
 	double *cell = NULL;
-	char *has = NULL, **why = NULL, *from_runs = NULL;
+	char *has = NULL, **why = NULL, *from_runs = NULL, sql[2048];
 	int i, j, k, n, rc, marked = 0, none = 0;
 
+	/* --columns bs|numjobs: a row per config x iodepth (x the other axes), never a mix. */
+	fx.x = fil->columns ? fil->columns : "iodepth";
+	fx.by_iodepth = 1;
 	rc = split_metrics(metric, &mets, e);
-	rc = rc ? rc : ub_check_selection(db, f, NULL, e);
-	rc = rc ? rc : load_col(db, f, "SELECT config FROM " POINTS_AND_FAILED_SQL " WHERE"
-				FILTER_SQL " GROUP BY config ORDER BY min(o)", &cfg, e);
-	rc = rc ? rc : load_col(db, f, "SELECT DISTINCT iodepth FROM " POINTS_AND_FAILED_SQL
-				" WHERE" FILTER_SQL " ORDER BY iodepth", &qd, e);
+	rc = rc ? rc : ub_check_selection(db, f, fx.x, e);
+	snprintf(sql, sizeof(sql), "SELECT %s FROM " POINTS_AND_FAILED_SQL " WHERE" FILTER_SQL
+		 " GROUP BY 1 ORDER BY min(o)", UB_SQL_LABEL("config", "iodepth", "run_id"));
+	rc = rc ? rc : load_col(db, f, sql, &cfg, e);
+	snprintf(sql, sizeof(sql), "SELECT %s, min(%s) FROM " POINTS_AND_FAILED_SQL " WHERE"
+		 FILTER_SQL " GROUP BY 1 ORDER BY 1", table_col(f),
+		 !strcmp(table_col(f), "bs_bytes") ? "bs" : table_col(f));
+	rc = rc ? rc : load_col(db, f, sql, &qd, e);
 	if (rc)
 		goto out;
 	n = cfg.n * qd.n;
@@ -411,8 +454,8 @@ int ub_cmd_table(sqlite3 *db, const struct ub_filter *f, const char *metric, FIL
 	fprintf(out, "| config |");
 	for (k = 0; k < mets.n; k++)
 		for (j = 0; j < qd.n; j++)
-			fprintf(out, " %s%s%lld |", mets.n > 1 && !j ? mets.names[k] : "",
-				mets.n > 1 && !j ? " " : "", qd.vals[j]);
+			fprintf(out, " %s%s%s |", mets.n > 1 && !j ? mets.names[k] : "",
+				mets.n > 1 && !j ? " " : "", qd.names[j]);
 	fprintf(out, "\n|---|");
 	for (j = 0; j < qd.n * mets.n; j++)
 		fprintf(out, "---|");
@@ -502,8 +545,9 @@ static const char series_sql[] =
 	"WITH pts AS (SELECT m.*, %s AS x"
 	"  FROM run_points m JOIN jobs j ON j.id = m.first_job"
 	"  WHERE (?1 IS NULL OR m.sweep = ?1) AND (?2 IS NULL OR m.rw = ?2)"
-	"    AND (?3 IS NULL OR m.bs_bytes = ?3)),"
-	" v AS (SELECT config, x, %s AS y, first_job FROM pts WHERE %s IS NOT NULL),"
+	"    AND (?3 IS NULL OR m.bs_bytes = ?3) AND (?9 IS NULL OR m.iodepth = ?9)),"
+	" v AS (SELECT " UB_SQL_LABEL("config", "iodepth", "run_id") " AS config, x, %s AS y,"
+	"  first_job FROM pts WHERE %s IS NOT NULL),"
 	" c AS (SELECT config, min(first_job) AS o FROM v GROUP BY config),"
 	" w AS (SELECT v.*, avg(y) OVER (PARTITION BY config, x) AS mean FROM v)"
 	" SELECT w.config, x, avg(y), " UB_SQL_STDDEV("y", "mean") ", min(y), max(y), count(*)"
@@ -553,13 +597,15 @@ static int series_add(struct ub_series *s, sqlite3_stmt *st, const char *cfg, co
 	return 0;
 }
 
-int ub_series_load(sqlite3 *db, const struct ub_filter *f, const char *x, const char *metric,
+int ub_series_load(sqlite3 *db, const struct ub_filter *fil, const char *x, const char *metric,
 		   struct ub_series *s, struct ub_err *e)
 {
 	char sql[sizeof(series_sql) + 256], path[300];
+	struct ub_filter fx = *fil, *f = &fx;
 	sqlite3_stmt *st;
 	int rc;
 
+	fx.x = x;
 	memset(s, 0, sizeof(*s));
 	s->pct = is_percentile(metric);
 	rc = ub_check_selection(db, f, x, e);
@@ -578,8 +624,9 @@ int ub_series_load(sqlite3 *db, const struct ub_filter *f, const char *x, const 
 		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 			return ub_fail_sql(e, db, "reading results");
 		rc = ub_bind_filter(st, f);
-		if (rc == SQLITE_OK && sqlite3_bind_parameter_count(st) >= 4)
+		if (rc == SQLITE_OK && strstr(x_expr(x), "?4"))
 			rc = sqlite3_bind_text(st, 4, path, -1, SQLITE_TRANSIENT);
+
 	}
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *cfg = (const char *)sqlite3_column_text(st, 0);

@@ -46,21 +46,24 @@ static int positive(const char *s, long long *v)
 	return *s && !*end && *v > 0;
 }
 
-int ub_plan_mark_done(sqlite3 *db, long long run_id, struct ub_err *e)
+int ub_plan_mark_done(sqlite3 *db, long long run_id, const char *axes, struct ub_err *e)
 {
-	/* The run's sweep, config and repeat as imported; its jobs' iodepth. */
+	/* The run's sweep, config and repeat as imported; its jobs' iodepth; the axes given. */
 	static const char sql[] =
 		"UPDATE sweep_plan SET fate = 'done', run_id = ?1, code = NULL, text = NULL,"
 		"  cause_seq = NULL, stage = 'run', decided_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 		" WHERE fate <> 'done' AND (sweep, config, repeat) ="
 		"  (SELECT sweep, config, repeat FROM runs WHERE id = ?1)"
-		"  AND iodepth IN (SELECT iodepth FROM jobs WHERE run_id = ?1)";
+		"  AND iodepth IN (SELECT iodepth FROM jobs WHERE run_id = ?1)"
+		"  AND axes = coalesce(?2, '')";
 	sqlite3_stmt *st;
 	int rc;
 
 	if (prep(db, sql, &st, e))
 		return UB_EDATA;
 	rc = sqlite3_bind_int64(st, 1, run_id);
+	if (rc == SQLITE_OK)
+		rc = axes ? sqlite3_bind_text(st, 2, axes, -1, SQLITE_TRANSIENT) : SQLITE_OK;
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	sqlite3_finalize(st);
@@ -103,8 +106,9 @@ static int need_plan(sqlite3 *db, const char *path, const char *name, struct ub_
 
 /*
  * plan-add NAME: the points on stdin, a line each:
- * CONFIG TAB IODEPTH TAB REPEAT TAB JOBFILE [TAB FATE TAB CODE TAB TEXT]
- * (FATE: skipped when the config can't run on this target). All in one
+ * CONFIG TAB IODEPTH TAB REPEAT TAB JOBFILE [TAB FATE TAB CODE TAB TEXT [TAB AXES]]
+ * (FATE: skipped when the config can't run on this target, or empty;
+ * AXES: the point's --axis values, "bs=16k numjobs=2"). All in one
  * transaction, numbered after the sweep's last point; a point planned
  * already is kept as it is.
  */
@@ -112,12 +116,14 @@ static int plan_add(sqlite3 *db, const char *name, FILE *in, FILE *out, struct u
 {
 	static const char sql[] =
 		"INSERT INTO sweep_plan(sweep, seq, config, iodepth, repeat, job_file, fate, code, text,"
-		"  stage, planned_at, decided_at)"
+		"  stage, planned_at, decided_at, axes)"
 		" VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM sweep_plan WHERE sweep = ?1),"
-		"  ?2, ?3, ?4, ?5, coalesce(?6, 'planned'), ?7, ?8, CASE WHEN ?6 IS NOT NULL THEN 'plan' END,"
+		"  ?2, ?3, ?4, ?5, coalesce(nullif(?6, ''), 'planned'), nullif(?7, ''), nullif(?8, ''),"
+		"  CASE WHEN nullif(?6, '') IS NOT NULL THEN 'plan' END,"
 		"  strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
-		"  CASE WHEN ?6 IS NOT NULL THEN strftime('%Y-%m-%dT%H:%M:%SZ', 'now') END)"
-		" ON CONFLICT(sweep, config, iodepth, repeat) DO NOTHING";
+		"  CASE WHEN nullif(?6, '') IS NOT NULL THEN strftime('%Y-%m-%dT%H:%M:%SZ', 'now') END,"
+		"  coalesce(?9, ''))"
+		" ON CONFLICT(sweep, config, iodepth, axes, repeat) DO NOTHING";
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
@@ -132,7 +138,7 @@ static int plan_add(sqlite3 *db, const char *name, FILE *in, FILE *out, struct u
 	if (rc == UB_OK)
 		rc = prep(db, sql, &st, e);
 	while (rc == UB_OK && (len = getline(&line, &cap, in)) >= 0) {
-		const char *f[8] = { name };
+		const char *f[9] = { name };
 		char *p = line, *tab;
 		long long qd, rep;
 		int n = 1;
@@ -142,7 +148,7 @@ static int plan_add(sqlite3 *db, const char *name, FILE *in, FILE *out, struct u
 			line[--len] = 0;
 		if (!*line)
 			continue;
-		while (n < 8) {
+		while (n < 9) {
 			f[n++] = p;
 			tab = strchr(p, '\t');
 			if (!tab)
@@ -150,10 +156,12 @@ static int plan_add(sqlite3 *db, const char *name, FILE *in, FILE *out, struct u
 			*tab = 0;
 			p = tab + 1;
 		}
-		if ((n != 5 && n != 8) || !*f[1] || !positive(f[2], &qd) || !positive(f[3], &rep) ||
-		    (n == 8 && strcmp(f[5], "skipped"))) {
+		if ((n != 5 && n != 8 && n != 9) || !*f[1] || !positive(f[2], &qd) ||
+		    !positive(f[3], &rep) || (n == 8 && strcmp(f[5], "skipped")) ||
+		    (n == 9 && *f[5] && strcmp(f[5], "skipped"))) {
 			rc = ub_fail(e, UB_EUSAGE, "plan line %d: want CONFIG, IODEPTH, REPEAT, JOBFILE "
-				     "[, skipped, CODE, TEXT] separated by tabs", lineno);
+				     "[, skipped or nothing, CODE, TEXT [, AXES]] separated by tabs",
+				     lineno);
 			break;
 		}
 		sqlite3_reset(st);
@@ -226,7 +234,7 @@ static int plan_options(sqlite3 *db, const char *name, const char *buf, size_t l
 /* The pending points (planned or interrupted), in plan order. */
 #define PENDING "fate IN ('planned', 'interrupted')"
 
-/* plan-pending NAME: SEQ CONFIG IODEPTH REPEAT JOBFILE, a line each (tab separated). */
+/* plan-pending NAME: SEQ CONFIG IODEPTH REPEAT JOBFILE AXES, a line each (tab separated). */
 static int plan_pending(sqlite3 *db, const char *path, const char *name, FILE *out,
 			struct ub_err *e)
 {
@@ -236,14 +244,15 @@ static int plan_pending(sqlite3 *db, const char *path, const char *name, FILE *o
 	rc = need_plan(db, path, name, e);
 	if (rc)
 		return rc;
-	if (prep(db, "SELECT seq, config, iodepth, repeat, coalesce(job_file, '') FROM sweep_plan"
-		 " WHERE sweep = ?1 AND " PENDING " ORDER BY seq", &st, e))
+	if (prep(db, "SELECT seq, config, iodepth, repeat, coalesce(job_file, ''), axes"
+		 " FROM sweep_plan WHERE sweep = ?1 AND " PENDING " ORDER BY seq", &st, e))
 		return UB_EDATA;
 	rc = bind_texts(st, 1, &name);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		fprintf(out, "%lld\t%s\t%lld\t%lld\t%s\n", (long long)sqlite3_column_int64(st, 0),
+		fprintf(out, "%lld\t%s\t%lld\t%lld\t%s\t%s\n", (long long)sqlite3_column_int64(st, 0),
 			sqlite3_column_text(st, 1), (long long)sqlite3_column_int64(st, 2),
-			(long long)sqlite3_column_int64(st, 3), sqlite3_column_text(st, 4));
+			(long long)sqlite3_column_int64(st, 3), sqlite3_column_text(st, 4),
+			sqlite3_column_text(st, 5));
 		rc = SQLITE_OK;
 	}
 	sqlite3_finalize(st);
@@ -300,8 +309,9 @@ static int resume_sweep(sqlite3 *db, const char *path, const char *name, FILE *o
 }
 
 /*
- * fate NAME CONFIG IODEPTH REPEAT FATE [CODE [TEXT]]: skipped, failed or
- * interrupted (done is the import's). skipped and failed stop the config:
+ * fate NAME CONFIG IODEPTH REPEAT FATE [CODE [TEXT [AXES]]]: skipped, failed
+ * or interrupted (done is the import's). skipped and failed stop the config
+ * (at every value of the axes):
  * its pending points get the same fate, caused by this one.
  */
 static int set_fate(sqlite3 *db, const char *path, char **a, int n, FILE *out, struct ub_err *e)
@@ -310,12 +320,15 @@ static int set_fate(sqlite3 *db, const char *path, char **a, int n, FILE *out, s
 		"UPDATE sweep_plan SET fate = ?5, code = ?6, text = ?7, stage = 'run', cause_seq = NULL,"
 		"  decided_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 		" WHERE sweep = ?1 AND config = ?2 AND iodepth = ?3 AND repeat = ?4 AND fate <> 'done'"
+		"  AND axes = coalesce(?8, '')"
 		" RETURNING seq";
 	static const char rest[] =
 		"UPDATE sweep_plan SET fate = ?2, code = ?3, text = ?4, stage = 'run', cause_seq = ?5,"
 		"  decided_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 		" WHERE sweep = ?1 AND config = ?6 AND " PENDING;
-	const char *v[7] = { a[0], a[1], a[2], a[3], a[4], n > 5 ? a[5] : NULL, n > 6 ? a[6] : NULL };
+	const char *v[8] = { a[0], a[1], a[2], a[3], a[4], n > 5 ? a[5] : NULL, n > 6 ? a[6] : NULL,
+			     n > 7 ? a[7] : NULL };
+	const char *ax = n > 7 && *a[7] ? a[7] : NULL;
 	long long qd, rep, seq = 0;
 	sqlite3_stmt *st;
 	int rc, stops;
@@ -335,7 +348,7 @@ static int set_fate(sqlite3 *db, const char *path, char **a, int n, FILE *out, s
 	if (rc == UB_OK)
 		rc = prep(db, one, &st, e);
 	if (rc == UB_OK) {
-		rc = bind_texts(st, 7, v);
+		rc = bind_texts(st, 8, v);
 		if (rc == SQLITE_OK)
 			rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW)
@@ -344,9 +357,9 @@ static int set_fate(sqlite3 *db, const char *path, char **a, int n, FILE *out, s
 		if (rc == SQLITE_ROW)
 			rc = UB_OK;
 		else if (rc == SQLITE_DONE)
-			rc = ub_fail(e, UB_EDATA, "sweep '%s' has no pending point %s qd=%lld repeat "
-				     "%lld (not planned, or its run is imported already)", a[0], a[1],
-				     qd, rep);
+			rc = ub_fail(e, UB_EDATA, "sweep '%s' has no pending point %s qd=%lld%s%s "
+				     "repeat %lld (not planned, or its run is imported already)", a[0],
+				     a[1], qd, ax ? " " : "", ax ? ax : "", rep);
 		else
 			rc = ub_fail_sql(e, db, "recording the point's fate");
 	}
@@ -372,14 +385,16 @@ static int set_fate(sqlite3 *db, const char *path, char **a, int n, FILE *out, s
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		return rc;
 	}
-	fprintf(out, "%s %s qd=%lld repeat %lld: %s\n", a[0], a[1], qd, rep, a[4]);
+	fprintf(out, "%s %s qd=%lld%s%s repeat %lld: %s\n", a[0], a[1], qd, ax ? " " : "",
+		ax ? ax : "", rep, a[4]);
 	return UB_OK;
 }
 
 /*
  * not-run --sweep NAME: what the sweep did not run and why, a line per
  * decision (tab separated): CONFIG, IODEPTH (all: decided when planned),
- * REASON (failed: "FAILED: ..."), FATE, CODE. The points a decision
+ * REASON (failed: "FAILED: ..."), FATE, CODE, AXES (the point's --axis
+ * values, '' for none or all). The points a decision
  * stopped are not repeated; pending points are one line per config.
  * uringbpf sweep exports this as OUT/skipped.tsv; uringbpf plot lists it.
  */
@@ -388,10 +403,11 @@ static int not_run(sqlite3 *db, const char *name, FILE *out, struct ub_err *e)
 	static const char sql[] =
 		"WITH p AS (SELECT * FROM sweep_plan WHERE sweep = ?1 AND fate <> 'done'"
 		"  AND cause_seq IS NULL),"
-		" d AS (SELECT min(seq) AS seq, config, iodepth, fate, code, text, stage, count(*) AS n"
+		" d AS (SELECT min(seq) AS seq, config, iodepth, fate, code, text, stage, count(*) AS n,"
+		"   '' AS axes"
 		"   FROM p WHERE fate = 'planned' OR stage = 'plan' GROUP BY config, fate, stage"
 		"  UNION ALL"
-		"  SELECT seq, config, iodepth, fate, code, text, stage, 1 FROM p"
+		"  SELECT seq, config, iodepth, fate, code, text, stage, 1, axes FROM p"
 		"   WHERE fate <> 'planned' AND stage IS NOT 'plan')"
 		" SELECT config, CASE WHEN stage = 'plan' THEN 'all' ELSE iodepth END,"
 		"  CASE fate WHEN 'failed' THEN 'FAILED: ' WHEN 'interrupted' THEN 'interrupted: '"
@@ -399,7 +415,7 @@ static int not_run(sqlite3 *db, const char *name, FILE *out, struct ub_err *e)
 		"  || CASE WHEN fate = 'planned' THEN 'not run yet (' || n || CASE n WHEN 1 THEN ' run' ELSE ' runs' END || '): resume with "
 		"uringbpf sweep --resume ' || ?1"
 		"    ELSE coalesce(text, 'no reason given') || coalesce(' (' || code || ')', '') END,"
-		"  fate, coalesce(code, '')"
+		"  fate, coalesce(code, ''), axes"
 		" FROM d ORDER BY seq";
 	sqlite3_stmt *st;
 	int rc;
@@ -408,9 +424,10 @@ static int not_run(sqlite3 *db, const char *name, FILE *out, struct ub_err *e)
 		return UB_EDATA;
 	rc = bind_texts(st, 1, &name);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		fprintf(out, "%s\t%s\t%s\t%s\t%s\n", sqlite3_column_text(st, 0),
+		fprintf(out, "%s\t%s\t%s\t%s\t%s\t%s\n", sqlite3_column_text(st, 0),
 			sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
-			sqlite3_column_text(st, 3), sqlite3_column_text(st, 4));
+			sqlite3_column_text(st, 3), sqlite3_column_text(st, 4),
+			sqlite3_column_text(st, 5));
 		rc = SQLITE_OK;
 	}
 	sqlite3_finalize(st);
@@ -441,20 +458,27 @@ static int plan_list(sqlite3 *db, const char *path, const char *name, FILE *out,
 		     struct ub_err *e)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int rc, header = 0;
 
 	rc = need_plan(db, path, name, e);
 	if (rc)
 		return rc;
+	/* The axes column only for a sweep that has --axis values (older output unchanged). */
 	if (prep(db, "SELECT seq, config, iodepth, repeat, fate, coalesce(run_id, '-'),"
-		 " coalesce(code, '-'), coalesce(text, '-') FROM sweep_plan WHERE sweep = ?1"
-		 " ORDER BY seq", &st, e))
+		 " coalesce(code, '-'), coalesce(text, '-'), nullif(axes, ''),"
+		 " EXISTS (SELECT 1 FROM sweep_plan WHERE sweep = ?1 AND axes <> '')"
+		 " FROM sweep_plan WHERE sweep = ?1 ORDER BY seq", &st, e))
 		return UB_EDATA;
 	rc = bind_texts(st, 1, &name);
-	fputs("seq\tconfig\tiodepth\trepeat\tfate\trun\tcode\ttext\n", out);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		for (int i = 0; i < 8; i++)
-			fprintf(out, "%s%c", sqlite3_column_text(st, i), i < 7 ? '\t' : '\n');
+		int ax = sqlite3_column_int(st, 9), ncol = ax ? 9 : 8;
+
+		if (!header++)
+			fprintf(out, "seq\tconfig\tiodepth\trepeat\tfate\trun\tcode\ttext%s\n",
+				ax ? "\taxes" : "");
+		for (int i = 0; i < ncol; i++)
+			fprintf(out, "%s%c", sqlite3_column_type(st, i) == SQLITE_NULL ? "-" :
+				(const char *)sqlite3_column_text(st, i), i < ncol - 1 ? '\t' : '\n');
 		rc = SQLITE_OK;
 	}
 	sqlite3_finalize(st);

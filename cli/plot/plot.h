@@ -7,6 +7,7 @@
  *
  *   plot_cli.c      options, checks, the rw/bs pairs of a mixed sweep
  *   plot_sweep.c    the charts of one sweep (kIOPS, per core, over time)
+ *   plot_x.c        --x OPTION: kIOPS with any fio option on the x-axis
  *   plot_latency.c  its latency charts (percentiles, CDF)
  *   plot_table.c    table.md
  *   plot_compare.c  --compare OTHER: the side-by-side chart and compare-OTHER.md
@@ -39,6 +40,7 @@ const char *sb_str(struct sb *b);
 /* What the user asked for (plot_cli.c). */
 struct plot_opts {
 	const char *db_path, *sweep, *out, *other, *formats, *rw, *bs;
+	const char *x;			/* --x OPTION (not iodepth), or NULL */
 	const char *title;		/* "TEXT, " or "" */
 	long long bar_qd;		/* 0: the largest iodepth */
 	const char *fmts[16];		/* "png", "svg": drawn in the order given */
@@ -103,6 +105,12 @@ void plot_headline(struct sb *b, const struct plot *p, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Draw TEMPLATE as BASE with the settings in b (then emptied; out of memory: an error). */
 int plot_draw(struct plot *p, const char *tpl, const char *base, struct sb *b);
+
+/* The sweep's context line (p->info, p->sub). */
+int plot_sweep_context(struct plot *p);
+
+/* plot_x.c: --x OPTION: kiops-by-OPTION.png and .dat */
+int plot_by_x(struct plot *p, const char *x);
 
 /* plot_latency.c: latency.png (p50/p99/p99.9) and latency-cdf.png */
 int plot_latency(struct plot *p);

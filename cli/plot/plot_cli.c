@@ -30,6 +30,10 @@ static const char usage_text[] =
 	"                      [a sweep that mixes rw or bs values is drawn once per\n"
 	"                      rw/bs pair, into DIR/RW-BS/, unless --rw/--bs choose one]\n"
 	"  --bar-iodepth N     iodepth of the bar chart [the largest in the sweep]\n"
+	"  --x OPTION          instead: kIOPS with a fio option on the x-axis (bs, numjobs,\n"
+	"                      rw, any option of the runs' jobs), a line per config x\n"
+	"                      iodepth x the sweep's other --axis values:\n"
+	"                      kiops-by-OPTION.png/.svg and .dat [iodepth: the charts below]\n"
 	"  --formats LIST      png,svg [png,svg]\n"
 	"  --title TEXT        what was measured, put before each headline (e.g. \"4k randread\")\n"
 	"  -h, --help          this help\n"
@@ -146,7 +150,7 @@ static int make_dirs(const char *dir)
 static int parse(int argc, char **argv, struct plot_opts *o, int *help)
 {
 	static const char *const valued[] = { "--db", "--sweep", "--out", "--compare",
-		"--bar-iodepth", "--formats", "--title", "--rw", "--bs" };
+		"--bar-iodepth", "--formats", "--title", "--rw", "--bs", "--x" };
 	static char title_buf[4096];
 	const char *bar = NULL;
 
@@ -195,6 +199,8 @@ static int parse(int argc, char **argv, struct plot_opts *o, int *help)
 			o->title = title_buf;
 		} else if (!strcmp(arg, "--rw"))
 			o->rw = val;
+		else if (!strcmp(arg, "--x"))
+			o->x = val;
 		else
 			o->bs = val;
 	}
@@ -231,6 +237,17 @@ static int parse(int argc, char **argv, struct plot_opts *o, int *help)
 		return plot_err("--rw: '%s' is not a fio rw value (e.g. randread, randrw)", o->rw);
 	if (o->bs && !is_bs(o->bs))
 		return plot_err("--bs: '%s' is not a block size (e.g. 4k, 4096)", o->bs);
+	if (o->x) {
+		int ok = isalpha((unsigned char)*o->x) && strlen(o->x) < 48;
+
+		for (const char *c = o->x; ok && *c; c++)
+			ok = isalnum((unsigned char)*c) || *c == '_';
+		if (!ok)
+			return plot_err("--x: '%s' is not a fio option name (e.g. bs, numjobs, rw)",
+					o->x);
+		if (!strcmp(o->x, "iodepth"))
+			o->x = NULL;	/* the usual charts */
+	}
 	return 0;
 }
 
@@ -282,6 +299,15 @@ static int draw_one(const struct plot_opts *o, sqlite3 *db, const char *tpl, con
 	}
 	if (make_dirs(out))
 		return plot_err("--out: can't create %s", out);
+	if (o->x) {
+		rc = plot_sweep_context(&p);
+		rc = rc ? rc : plot_not_run(&p);
+		rc = rc ? rc : plot_by_x(&p, o->x);
+		for (int i = 0; !rc && i < p.ndrawn; i++)
+			printf("%s\n", p.drawn[i]);
+		plot_free(&p);
+		return rc;
+	}
 	rc = plot_sweep(&p);
 	rc = rc ? rc : plot_table(&p);
 	rc = rc ? rc : plot_compare(&p);
@@ -405,7 +431,8 @@ int cmd_plot(int argc, char **argv, const char *tpl_dir, const char *looked_for)
 	rc = rc ? rc : o.other ? sweep_has_configs(db, o.other, &has) : 0;
 	if (!rc && o.other && !has)
 		rc = plot_err("--compare: no runs of a sweep named '%s' in %s", o.other, o.db_path);
-	if (!rc && !o.rw && !o.bs)
+	/* --x: one chart, its lines apart by config, iodepth and the other axes. */
+	if (!rc && !o.rw && !o.bs && !o.x)
 		rc = draw_pairs(&o, db, tpl, gnuplot, &pairs);
 	if (!rc && pairs <= 1)
 		rc = draw_one(&o, db, tpl, gnuplot, o.out);

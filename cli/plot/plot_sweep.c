@@ -504,6 +504,11 @@ static int context(struct plot *p)
 	return p->sub ? 0 : plot_err("out of memory");
 }
 
+int plot_sweep_context(struct plot *p)
+{
+	return context(p);
+}
+
 int plot_sweep(struct plot *p)
 {
 	struct ub_series k;

@@ -93,7 +93,10 @@ static int tail_percentiles(struct plot *p, struct pct **out, int *n)
 	return 0;
 }
 
-/* "- CONFIG (from qd=N): REASON" per line of what the sweep did not run. */
+/*
+ * "- CONFIG (from qd=N AXES): REASON" per line of what the sweep did not run
+ * (AXES: the point's --axis values, the not-run line's 6th field).
+ */
 void plot_not_run_list(FILE *f, const char *skipped)
 {
 	char *text = strdup(skipped), *line, *save = NULL;
@@ -102,13 +105,18 @@ void plot_not_run_list(FILE *f, const char *skipped)
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *t1 = strchr(line, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
 		size_t qd_len = t2 ? (size_t)(t2 - t1 - 1) : 0;
-		const char *why = t2 ? t2 + 1 : "";
+		const char *why = t2 ? t2 + 1 : "", *ax = why;
 
+		for (int i = 0; i < 3 && ax; i++) {
+			ax = strchr(ax, '\t');
+			ax = ax ? ax + 1 : NULL;
+		}
 		if (t1)
 			*t1 = 0;
 		fprintf(f, "- %s", line);
 		if (t2 && !(qd_len == 3 && !strncmp(t1 + 1, "all", 3)))
-			fprintf(f, " (from qd=%.*s)", (int)qd_len, t1 + 1);
+			fprintf(f, " (from qd=%.*s%s%s)", (int)qd_len, t1 + 1, ax && *ax ? " " : "",
+				ax ? ax : "");
 		fprintf(f, ": %.*s\n", (int)strcspn(why, "\t"), why);
 	}
 	free(text);

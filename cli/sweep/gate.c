@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The variance gate (pbench-fio's max_stddevpct): after the planned
- * repeats, a point (config x iodepth) whose kIOPS vary by more than
+ * repeats, a point (config x iodepth x axes) whose kIOPS vary by more than
  * --max-stddev-pct of their mean runs once more, until it is steady or has
  * --max-repeats runs.  Each more run is planned in the database first.  The
  * samples keep 3 decimals (two runs equal to 0.1 kIOPS must not read as a
@@ -14,17 +14,22 @@
 #include "cli/sweep/sweep.h"
 #include "results-db/db.h"
 
+/* The samples of point c, qd, sw.ax (made empty on first use). */
 static struct sw_samples *point(const char *c, long qd)
 {
-	int ci = sw_config_index(c), qi;
+	struct sw_samples *s;
 
-	for (qi = 0; qi < sw.nqd && sw.qd[qi] != qd; qi++)
-		;
-	if (ci < 0 || qi == sw.nqd)
+	for (int i = 0; i < sw.nsamples; i++) {
+		s = &sw.samples[i];
+		if (s->qd == qd && !strcmp(s->c, c) && !strcmp(s->ax, sw.ax))
+			return s;
+	}
+	if (sw_config_index(c) < 0)
 		return NULL;
-	if (!sw.samples)
-		sw.samples = sw_keep(calloc(sw.ncfg * sw.nqd, sizeof(*sw.samples)));
-	return &sw.samples[ci * sw.nqd + qi];
+	sw.samples = sw_keep(realloc(sw.samples, (sw.nsamples + 1) * sizeof(*sw.samples)));
+	s = &sw.samples[sw.nsamples++];
+	*s = (struct sw_samples){ .c = sw_strdup(c), .ax = sw_strdup(sw.ax), .qd = qd };
+	return s;
 }
 
 void sw_sample_add(const char *c, long qd, double kiops)
@@ -61,7 +66,7 @@ double sw_stddev_pct(const struct sw_samples *s)
 void sw_gate_resume_samples(void)
 {
 	static const char sql[] =
-		"SELECT p.config, p.iodepth, printf('%.3f', sum(r.kiops)) FROM sweep_plan p"
+		"SELECT p.config, p.iodepth, printf('%.3f', sum(r.kiops)), p.axes FROM sweep_plan p"
 		" JOIN run_points r ON r.run_id = p.run_id WHERE p.sweep = ?1"
 		" AND p.fate = 'done' GROUP BY p.seq ORDER BY p.seq";
 	sqlite3_stmt *st;
@@ -69,9 +74,11 @@ void sw_gate_resume_samples(void)
 	if (sqlite3_prepare_v2(sw.db, sql, -1, &st, NULL) != SQLITE_OK)
 		sw_die("--db: reading sweep %s's runs: %s", sw.name, sqlite3_errmsg(sw.db));
 	sqlite3_bind_text(st, 1, sw.name, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW)
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		sw.ax = sw_strdup((const char *)sqlite3_column_text(st, 3));
 		sw_sample_add((const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
 			      strtod((const char *)sqlite3_column_text(st, 2), NULL));
+	}
 	sqlite3_finalize(st);
 }
 
@@ -83,10 +90,11 @@ static const char *pct(double v)
 void sw_gate(void)
 {
 	for (int c = 0; c < sw.ncfg; c++) {
-		for (int q = 0; q < sw.nqd; q++) {
+		for (int pt = 0; pt < sw.nqd * sw.ncombo; pt++) {
 			const char *name = sw.cfg[c].name;
-			long qd = sw.qd[q];
+			long qd = sw.qd[pt / sw.ncombo];
 
+			sw.ax = sw.combo[pt % sw.ncombo];
 			if (sw.cfg[c].skip || sw.cfg[c].stop)
 				continue;
 			for (;;) {
@@ -98,17 +106,18 @@ void sw_gate(void)
 				if (sd <= sw.max_sd)
 					break;
 				if (n >= sw.max_repeats) {
-					printf("  unstable: %s qd=%ld stddev %s%% > %s%% after %ld runs "
-					       "(--max-repeats)\n", name, qd, sd >= 1e9 ? "1e+09" : pct(sd),
-					       sw.opt_max_sd, n);
+					printf("  unstable: %s qd=%ld%s stddev %s%% > %s%% after %ld runs "
+					       "(--max-repeats)\n", name, qd, sw_ax_note(),
+					       sd >= 1e9 ? "1e+09" : pct(sd), sw.opt_max_sd, n);
 					break;
 				}
-				printf("  %s qd=%ld: stddev %s%% > %s%%, one more run\n", name, qd,
-				       sd >= 1e9 ? "1e+09" : pct(sd), sw.opt_max_sd);
+				printf("  %s qd=%ld%s: stddev %s%% > %s%%, one more run\n", name, qd,
+				       sw_ax_note(), sd >= 1e9 ? "1e+09" : pct(sd), sw.opt_max_sd);
 				fflush(stdout);
 				sw.total++;
 				if (sw_plan_add_one(name, qd, n + 1)) {
-					sw_warn("can't add %s qd=%ld rep %ld to the plan", name, qd, n + 1);
+					sw_warn("can't add %s qd=%ld%s rep %ld to the plan", name, qd,
+						sw_ax_note(), n + 1);
 					exit(1);
 				}
 				r = sw_run_point(name, qd, n + 1);

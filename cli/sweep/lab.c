@@ -70,12 +70,17 @@ void sw_run_lab(void)
 	FILE *in;
 	char line[4096];
 
+	/* CONFIG IODEPTH REPEAT TAG: TAG.fio the job file, TAG-rREPEAT its runs' files. */
 	for (long rep = 1; rep <= sw.repeats; rep++)
 		for (int c = 0; c < sw.ncfg; c++)
 			for (int q = 0; q < sw.nqd; q++)
-				if (!sw.cfg[c].skip)
-					plan = sw_printf("%s%s\t%ld\t%ld\n", plan, sw.cfg[c].name, sw.qd[q],
-							 rep);
+				for (int k = 0; k < sw.ncombo; k++) {
+					sw.ax = sw.combo[k];
+					if (!sw.cfg[c].skip)
+						plan = sw_printf("%s%s\t%ld\t%ld\t%s\n", plan,
+								 sw.cfg[c].name, sw.qd[q], rep,
+								 sw_ptag(sw.qd[q]));
+				}
 	write_file(sw_printf("%s/jobs/plan.tsv", sw.out), plan);
 	unlink(sw_printf("%s/jobs/prepare.cmd", sw.out));
 	if (sw.prepare)
@@ -160,15 +165,18 @@ void sw_run_lab(void)
 	copy_tree(sw_printf("%s/iops", lab_out), sw_printf("%s/iops", sw.out));
 	for (long rep = 1; rep <= sw.repeats; rep++)
 		for (int c = 0; c < sw.ncfg; c++)
-			for (int q = 0; q < sw.nqd; q++) {
+			for (int pt = 0; pt < sw.nqd * sw.ncombo; pt++) {
+				int q = pt / sw.ncombo;
 				struct sw_config *cfg = &sw.cfg[c];
-				const char *base = sw_printf("%s/json/%s/qd%ld-r%ld", sw.out, cfg->name,
-							     sw.qd[q], rep);
-				const char *log = sw_printf("%s/log/%s-qd%ld-r%ld.log", sw.out,
-							    cfg->name, sw.qd[q], rep);
+				const char *base, *log;
 				size_t len = 0;
 				int f;
 
+				sw.ax = sw.combo[pt % sw.ncombo];
+				base = sw_printf("%s/json/%s/%s-r%ld", sw.out, cfg->name,
+						 sw_ptag(sw.qd[q]), rep);
+				log = sw_printf("%s/log/%s-%s-r%ld.log", sw.out, cfg->name,
+						sw_ptag(sw.qd[q]), rep);
 				if (cfg->skip || cfg->stop)
 					continue;
 				if (sw_read_file(sw_printf("%s.json", base), &len) && len) {
@@ -177,11 +185,11 @@ void sw_run_lab(void)
 				} else if (!access(log, F_OK)) {
 					f = 1;
 				} else {
-					printf("  %s qd=%ld rep %ld: did not run (the lab stopped before it)\n",
-					       cfg->name, sw.qd[q], rep);
+					printf("  %s qd=%ld%s rep %ld: did not run (the lab stopped before "
+					       "it)\n", cfg->name, sw.qd[q], sw_ax_note(), rep);
 					sw.n_failed++;
-					cfg->stop = sw_printf("the lab stopped before qd=%ld rep %ld", sw.qd[q],
-							      rep);
+					cfg->stop = sw_printf("the lab stopped before qd=%ld%s rep %ld",
+							      sw.qd[q], sw_ax_note(), rep);
 					sw_fate(cfg->name, sw.qd[q], rep, "failed", "lab_stopped",
 						"the lab stopped before this run");
 					continue;

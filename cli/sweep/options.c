@@ -39,6 +39,10 @@ void sw_usage(FILE *f)
 "  --direct 0|1         O_DIRECT [1, except 0 for files on tmpfs]\n"
 "  --engine E           uringbpf (ours: external:uringbpf, or external:$UB_ENGINE),\n"
 "                       io_uring, libaio, or any fio ioengine string [uringbpf]\n"
+"  --axis P=V1,V2,...   also sweep fio job option P over these values (repeatable):\n"
+"                       every combination of the axes at every config and iodepth,\n"
+"                       set at the end of each job section (overrides the profile),\n"
+"                       e.g. --axis bs=4k,16k,128k --axis rw=randread,randwrite\n"
 "  --set VAR=VALUE      set another profile variable, e.g. --set CHAIN_SIZE=1g (repeatable)\n"
 "  --no-prepare         don't run the profile's prepare step (the target is already\n"
 "                       prepared, e.g. written by uringbpf-mkchain for bpf-chain)\n"
@@ -61,6 +65,11 @@ void sw_usage(FILE *f)
 "  --ss-dur S           ... judged over S seconds [half of --runtime] ...\n"
 "  --ss-ramp S          ... after S seconds [0]; the table marks a point not steady with §\n"
 "  --dry-run            print the plan and the fio commands, run nothing\n"
+"  --plan FILE          the sweep's options from FILE, an INI file: a [sweep] section\n"
+"                       of OPTION=VALUE lines (the long options above, without --:\n"
+"                       profile=, iodepths=, configs=, runtime=, set=VAR=VALUE,\n"
+"                       force, ...) and an [axis] section of PARAM=V1,V2 lines (as\n"
+"                       --axis); the command line overrides it\n"
 "  --resume NAME        finish sweep NAME after a crash, kill -9 or Ctrl-C: run only its\n"
 "                       planned points that have no finished run, with the options it\n"
 "                       was started with (read from the database; only --db may be given)\n"
@@ -77,7 +86,7 @@ void sw_usage(FILE *f)
 "Ctrl-C stops after the current run: finished runs stay imported, the\n"
 "interrupted run is kept as *.json.partial and not imported.  Exit status:\n"
 "0 all runs done or skipped, 1 a run failed, 2 bad usage or refusal, 130 interrupted.\n"
-"The plan (every config x iodepth x repeat) and each point's fate (done,\n"
+"The plan (every config x iodepth x --axis values x repeat) and each point's fate (done,\n"
 "skipped, failed, interrupted, with the reason) are in the database\n"
 "(uringbpf db plan --sweep NAME); --resume runs the points still pending.\n"
 "The CPU of each local run (every thread of fio, an SQPOLL thread included) is\n"
@@ -95,7 +104,11 @@ static const char *const valued[] = {
 	"--profile", "--target", "--iodepths", "--configs", "--repeats", "--max-stddev-pct",
 	"--max-repeats", "--runtime", "--ramp", "--size", "--direct", "--engine", "--set", "--db",
 	"--sweep-name", "--out", "--client",
+	/* axis.c */
+	"--axis",
 };
+
+static const char *const flags[] = { "--force", "--dry-run", "--lab", "--no-prepare" };
 
 static int is_valued(const char *a)
 {
@@ -103,6 +116,14 @@ static int is_valued(const char *a)
 		if (!strcmp(a, valued[i]))
 			return 1;
 	return 0;
+}
+
+int sw_option_kind(const char *a)
+{
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (!strcmp(a, flags[i]))
+			return 2;
+	return is_valued(a);
 }
 
 static int is_varname(const char *s, size_t n)
@@ -196,8 +217,7 @@ static void parse_args(int argc, char **argv)
 			exit(0);
 		}
 		if (step == 2) {
-			if (!strcmp(a, "--force") || !strcmp(a, "--dry-run") || !strcmp(a, "--lab") ||
-			    !strcmp(a, "--no-prepare")) {
+			if (sw_option_kind(a) == 2) {
 				if (!strcmp(a, "--force"))
 					sw.force = 1;
 				else if (!strcmp(a, "--dry-run"))
@@ -254,6 +274,9 @@ static void parse_args(int argc, char **argv)
 			sw.opt_out = v;
 		else if (!strcmp(a, "--client"))
 			sw.opt_clients = v;
+		/* axis.c */
+		else if (!strcmp(a, "--axis"))
+			sw_axis_add(v);
 		i += step;
 	}
 }
@@ -435,6 +458,8 @@ void sw_parse(int argc, char **argv)
 			sw_die("--resume needs a value (see --help)");
 		av = resume_argv(resume_db, sw.resume, &ac);
 	}
+	/* planfile.c: the file's options first, so the command line's win. */
+	av = sw_planfile_argv(av, &ac);
 	parse_args(ac, av);
 	if (sw.resume) {
 		sw.opt_db = resume_db;
@@ -448,6 +473,7 @@ void sw_parse(int argc, char **argv)
 	}
 
 	parse_iodepths();
+	sw_axis_combos();
 	if (!sw_is_posint(sw.opt_repeats) || strlen(sw.opt_repeats) > 9)
 		sw_die("--repeats: '%s' is not a positive integer", sw.opt_repeats);
 	sw.repeats = atol(sw.opt_repeats);

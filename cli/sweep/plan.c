@@ -99,14 +99,20 @@ void sw_write_plan(void)
 
 	for (long rep = 1; rep <= sw.repeats; rep++)
 		for (int c = 0; c < sw.ncfg; c++)
-			for (int q = 0; q < sw.nqd; q++) {
-				fprintf(t, "%s\t%ld\t%ld\t%s/jobs/qd%ld.fio", sw.cfg[c].name, sw.qd[q],
-					rep, out_abs, sw.qd[q]);
-				if (sw.cfg[c].skip)
-					fprintf(t, "\tskipped\t%s\t%s", sw.cfg[c].skip_code,
-						tabless(sw.cfg[c].skip));
-				fputc('\n', t);
-			}
+			for (int q = 0; q < sw.nqd; q++)
+				for (int k = 0; k < sw.ncombo; k++) {
+					sw.ax = sw.combo[k];
+					fprintf(t, "%s\t%ld\t%ld\t%s/jobs/%s.fio", sw.cfg[c].name,
+						sw.qd[q], rep, out_abs, sw_ptag(sw.qd[q]));
+					if (sw.cfg[c].skip)
+						fprintf(t, "\tskipped\t%s\t%s", sw.cfg[c].skip_code,
+							tabless(sw.cfg[c].skip));
+					else if (*sw.ax)
+						fputs("\t\t\t", t);
+					if (*sw.ax)
+						fprintf(t, "\t%s", sw.ax);
+					fputc('\n', t);
+				}
 	fclose(t);
 	sw_keep(text);
 	plan_add(text, "");
@@ -154,6 +160,11 @@ void sw_write_plan(void)
 	}
 	if (sw.lab)
 		argv[n++] = "--lab";
+	/* axis.c */
+	for (int i = 0; i < sw.naxes && n < 126; i++) {
+		argv[n++] = "--axis";
+		argv[n++] = sw.axes[i].spec;
+	}
 	o = open_memstream(&opts, &olen);
 	for (int i = 0; i < n; i++)
 		fwrite(argv[i], 1, strlen(argv[i]) + 1, o);
@@ -189,12 +200,12 @@ void sw_fate(const char *c, long qd, long rep, const char *fate, const char *cod
 	     const char *text)
 {
 	struct ub_err e = { "" };
-	char *pos[7] = { (char *)sw.name, (char *)c, sw_printf("%ld", qd), sw_printf("%ld", rep),
+	char *pos[8] = { (char *)sw.name, (char *)c, sw_printf("%ld", qd), sw_printf("%ld", rep),
 			 (char *)fate, (char *)(code && *code ? code : "unknown"),
-			 (char *)(text && *text ? text : "no reason given") };
+			 (char *)(text && *text ? text : "no reason given"), (char *)sw.ax };
 	int rc;
 
-	plan_cmd("fate", NULL, 7, pos, NULL, 0, &rc, &e);
+	plan_cmd("fate", NULL, 8, pos, NULL, 0, &rc, &e);
 	if (rc) {
 		FILE *l = fopen(sw_printf("%s/log/import.log", sw.out), "a");
 
@@ -202,8 +213,8 @@ void sw_fate(const char *c, long qd, long rep, const char *fate, const char *cod
 			fprintf(l, "uringbpf-db fate: %s\n", e.msg);
 			fclose(l);
 		}
-		sw_warn("warning: the fate of %s qd=%ld rep %ld (%s) is not recorded (see "
-			"%s/log/import.log)", c, qd, rep, fate, sw.out);
+		sw_warn("warning: the fate of %s qd=%ld%s rep %ld (%s) is not recorded (see "
+			"%s/log/import.log)", c, qd, sw_ax_note(), rep, fate, sw.out);
 	}
 }
 
@@ -211,7 +222,8 @@ void sw_fate(const char *c, long qd, long rep, const char *fate, const char *cod
 int sw_plan_add_one(const char *c, long qd, long rep)
 {
 	struct ub_err e = { "" };
-	char *line = sw_printf("%s\t%ld\t%ld\t%s\n", c, qd, rep, sw_realpath_m(sw_jobfile(qd)));
+	char *line = sw_printf("%s\t%ld\t%ld\t%s\t\t\t\t%s\n", c, qd, rep,
+			       sw_realpath_m(sw_jobfile(qd)), sw.ax);
 	char *out = NULL;
 	size_t len = 0;
 	FILE *in = fmemopen(line, strlen(line), "r"), *o = open_memstream(&out, &len);

@@ -304,6 +304,16 @@ void sw_profile_load(void)
 	}
 }
 
+/* fio's rw= value rw writes to the target (or trims it). */
+int sw_rw_writes(const char *rw)
+{
+	char *m = sw_printf("%.*s", (int)strcspn(rw, ":"), rw);
+
+	return !strcmp(m, "write") || !strcmp(m, "randwrite") || !strcmp(m, "rw") ||
+	       !strcmp(m, "readwrite") || !strcmp(m, "randrw") || !strcmp(m, "trim") ||
+	       !strcmp(m, "randtrim") || !strcmp(m, "trimwrite") || !strcmp(m, "randtrimwrite");
+}
+
 /* Each config's skip (variables unset, IOPOLL impossible), the writes, the prepare step. */
 void sw_check_configs(void)
 {
@@ -321,10 +331,7 @@ void sw_check_configs(void)
 		rw = sw_opt_of(lines, "rw");
 		if (!*rw)
 			rw = sw_opt_of(lines, "readwrite");
-		rw[strcspn(rw, ":")] = 0;
-		if (!strcmp(rw, "write") || !strcmp(rw, "randwrite") || !strcmp(rw, "rw") ||
-		    !strcmp(rw, "readwrite") || !strcmp(rw, "randrw") || !strcmp(rw, "trim") ||
-		    !strcmp(rw, "randtrim") || !strcmp(rw, "trimwrite") || !strcmp(rw, "randtrimwrite")) {
+		if (sw_rw_writes(rw)) {
 			c->writes = 1;
 			sw.nwrites++;
 		}
@@ -361,7 +368,7 @@ void sw_check_configs(void)
 
 char *sw_jobfile(long qd)
 {
-	return sw_printf("%s/jobs/qd%ld.fio", sw.out, qd);
+	return sw_printf("%s/jobs/%s.fio", sw.out, sw_ptag(qd));
 }
 
 /*
@@ -399,7 +406,9 @@ static int our_engine_line(const char *l, size_t len)
 }
 
 /*
- * The job file of each iodepth, the profile with its ${VARS} substituted.
+ * The job file of each iodepth (and --axis combination), the profile with
+ * its ${VARS} substituted and the point's axis lines at the end of each job
+ * section.
  * After each ioengine= line naming our engine: report=${UB_REPORT} (fio
  * expands it from the environment each run sets); not for other engines,
  * which don't know the option, nor --client, whose servers would expand it
@@ -407,14 +416,18 @@ static int our_engine_line(const char *l, size_t len)
  */
 void sw_write_jobfiles(void)
 {
-	for (int i = 0; i < sw.nqd; i++) {
-		char *path = sw_jobfile(sw.qd[i]), *text;
+	/* A file per iodepth x combination of the --axis values (axis.c). */
+	for (int pt = 0; pt < sw.nqd * sw.ncombo; pt++) {
+		int i = pt / sw.ncombo;
+		char *path, *text;
 		FILE *f;
 
+		sw.ax = sw.combo[pt % sw.ncombo];
+		path = sw_jobfile(sw.qd[i]);
 		if (sw.resume && !access(path, F_OK) && sw_read_file(path, NULL) &&
 		    *sw_read_file(path, NULL))
 			continue;
-		text = sw_expand(sw.profile_text, sw_printf("%ld", sw.qd[i]));
+		text = sw_axis_apply(sw_expand(sw.profile_text, sw_printf("%ld", sw.qd[i])), sw.ax);
 		f = fopen(path, "w");
 		if (!f)
 			sw_die("--out: can't write %s: %s", path, strerror(errno));

@@ -128,6 +128,7 @@ static int import_run(const char *f, const char *c, long rep, const char *h, con
 		      const char *ring, const char *report, const char *cpu, const char *iops)
 {
 	struct ub_import_opts o = { .sweep = sw.name, .config = c, .host = h, .kernel = kern,
+				    .axes = sw.ax,
 				    .repeat = rep };
 	struct ub_tag tags[6];
 	struct ub_device dev;
@@ -299,11 +300,11 @@ int sw_record_point(const char *c, long qd, long rep, int rc, long t0, long t1)
 {
 	int ci = sw_config_index(c);
 	struct sw_config *cfg = &sw.cfg[ci < 0 ? 0 : ci];	/* c is one of the plan's configs */
-	const char *base = sw_printf("%s/json/%s/qd%ld-r%ld", sw.out, c, qd, rep);
+	const char *base = sw_printf("%s/json/%s/%s-r%ld", sw.out, c, sw_ptag(qd), rep);
 	const char *json = sw_printf("%s.json", base), *tmp = sw_printf("%s.json.tmp", base);
-	const char *log = sw_printf("%s/log/%s-qd%ld-r%ld.log", sw.out, c, qd, rep);
-	const char *report = sw_printf("%s/log/%s-qd%ld-r%ld.report.jsonl", sw.out, c, qd, rep);
-	const char *cpu = sw_printf("%s/cpu/%s/qd%ld-r%ld.json", sw.out, c, qd, rep);
+	const char *log = sw_printf("%s/log/%s-%s-r%ld.log", sw.out, c, sw_ptag(qd), rep);
+	const char *report = sw_printf("%s/log/%s-%s-r%ld.report.jsonl", sw.out, c, sw_ptag(qd), rep);
+	const char *cpu = sw_printf("%s/cpu/%s/%s-r%ld.json", sw.out, c, sw_ptag(qd), rep);
 	const char *ring = NULL, **files, **hosts;
 	char *eng = NULL, *sum, *sample, *p99 = "-", *cores = "-", *ctext = "";
 	double dsum = 0, dsample = 0;
@@ -373,12 +374,13 @@ int sw_record_point(const char *c, long qd, long rep, int rc, long t0, long t1)
 		}
 		if (!strcmp(verdict, "skip")) {
 			/* Refused before any I/O: the target or kernel can't do this config. */
-			cfg->stop = sw_printf("refused at qd=%ld: %s", qd, reason);
+			cfg->stop = sw_printf("refused at qd=%ld%s: %s", qd, sw_ax_note(), reason);
 			printf("skipped: %s (log: %s)\n", reason, log);
 			fflush(stdout);
 			sw_fate(c, qd, rep, "skipped", fcode, ftext);
 		} else {
-			cfg->stop = sw_printf("failed at qd=%ld rep %ld: %s", qd, rep, reason);
+			cfg->stop = sw_printf("failed at qd=%ld%s rep %ld: %s", qd, sw_ax_note(), rep,
+					      reason);
 			printf("FAILED: %s (log: %s)\n", reason, log);
 			fflush(stdout);
 			sw_fate(c, qd, rep, "failed", fcode, ftext);
@@ -424,7 +426,7 @@ int sw_record_point(const char *c, long qd, long rep, int rc, long t0, long t1)
 		if (!json_ok(files[i])) {
 			printf("FAILED: fio's JSON %s shows an error or no jobs\n", files[i]);
 			fflush(stdout);
-			cfg->stop = sw_printf("fio JSON with an error at qd=%ld", qd);
+			cfg->stop = sw_printf("fio JSON with an error at qd=%ld%s", qd, sw_ax_note());
 			allok = 0;
 			sw_fate(c, qd, rep, "failed", "fio_json",
 				sw_printf("fio's JSON %s shows an error or no jobs", files[i]));
@@ -440,8 +442,8 @@ int sw_record_point(const char *c, long qd, long rep, int rc, long t0, long t1)
 		if (!sw.nclients && sw_read_file(cpu, &len) && len)
 			cpu_f = cpu;
 		if (import_run(files[i], c, rep, hosts[i], kern, ring, eng ? report : NULL, cpu_f,
-			       sw.nclients ? NULL : sw_printf("%s/iops/%s/qd%ld-r%ld", sw.out, c, qd,
-							     rep))) {
+			       sw.nclients ? NULL : sw_printf("%s/iops/%s/%s-r%ld", sw.out, c,
+							     sw_ptag(qd), rep))) {
 			char *l = sw_read_file(sw_printf("%s/log/import.log", sw.out), NULL);
 
 			printf("FAILED: import of %s (see %s/log/import.log):\n", files[i], sw.out);

@@ -84,8 +84,8 @@ void sw_point_prefix(const char *c, long qd, long rep)
 {
 	int w = snprintf(NULL, 0, "%ld", sw.total);
 
-	printf("[%*ld/%ld] %-16s qd=%-4ld rep %-2ld ", w, sw.n_done + sw.n_failed + 1, sw.total, c,
-	       qd, rep);
+	printf("[%*ld/%ld] %-16s qd=%-4ld%s rep %-2ld ", w, sw.n_done + sw.n_failed + 1, sw.total, c,
+	       qd, sw_ax_note(), rep);
 	fflush(stdout);
 }
 
@@ -171,10 +171,10 @@ int sw_fio_run(char **argv, const char *log, const char *report, const char *cpu
 
 int sw_run_point(const char *c, long qd, long rep)
 {
-	const char *base = sw_printf("%s/json/%s/qd%ld-r%ld", sw.out, c, qd, rep);
-	const char *log = sw_printf("%s/log/%s-qd%ld-r%ld.log", sw.out, c, qd, rep);
-	const char *report = sw_printf("%s/log/%s-qd%ld-r%ld.report.jsonl", sw.out, c, qd, rep);
-	const char *cpu = sw_printf("%s/cpu/%s/qd%ld-r%ld.json", sw.out, c, qd, rep);
+	const char *base = sw_printf("%s/json/%s/%s-r%ld", sw.out, c, sw_ptag(qd), rep);
+	const char *log = sw_printf("%s/log/%s-%s-r%ld.log", sw.out, c, sw_ptag(qd), rep);
+	const char *report = sw_printf("%s/log/%s-%s-r%ld.report.jsonl", sw.out, c, sw_ptag(qd), rep);
+	const char *cpu = sw_printf("%s/cpu/%s/%s-r%ld.json", sw.out, c, sw_ptag(qd), rep);
 	const char *cpu_tmp = NULL, *iops = NULL, *tmp = sw_printf("%s.json.tmp", base);
 	char **argv;
 	long t0, t1;
@@ -190,7 +190,7 @@ int sw_run_point(const char *c, long qd, long rep)
 	if (!sw.nclients) {
 		glob_t g;
 
-		iops = sw_printf("%s/iops/%s/qd%ld-r%ld", sw.out, c, qd, rep);
+		iops = sw_printf("%s/iops/%s/%s-r%ld", sw.out, c, sw_ptag(qd), rep);
 		sw_mkdir_p(sw_printf("%s/iops/%s", sw.out, c));
 		if (!glob(sw_printf("%s_iops.*.log", iops), 0, NULL, &g))
 			for (size_t i = 0; i < g.gl_pathc; i++)

@@ -28,15 +28,17 @@ void sw_finish(int rc)
 		fclose(f);
 	}
 	for (char *l = sw_strdup(notrun), *next; *l; l = next) {
-		char *fld[5];
+		char *fld[6];
+		const char *ax;
 		int n;
 
 		next = l + strcspn(l, "\n");
 		if (*next)
 			*next++ = 0;
-		n = sw_split_tabs(l, fld, 5);
+		n = sw_split_tabs(l, fld, 6);
 		if (n < 4 || !*fld[0])
 			continue;
+		ax = n > 5 && *fld[5] ? sw_printf(" %s", fld[5]) : "";
 		if (!strcmp(fld[3], "failed")) {
 			const char *r = fld[2];
 
@@ -44,16 +46,16 @@ void sw_finish(int rc)
 				rc = 1;
 			if (!strncmp(r, "FAILED: ", 8))
 				r += 8;
-			printf("  FAILED %s at qd=%s: %s\n", fld[0], fld[1], r);
+			printf("  FAILED %s at qd=%s%s: %s\n", fld[0], fld[1], ax, r);
 		} else if (!strcmp(fld[3], "skipped")) {
 			printf("  skipped %s%s: %s\n", fld[0], strcmp(fld[1], "all") ?
-			       sw_printf(" (from qd=%s)", fld[1]) : "", fld[2]);
+			       sw_printf(" (from qd=%s%s)", fld[1], ax) : "", fld[2]);
 		} else {
 			const char *r = fld[2];
 
 			if (!strncmp(r, "interrupted: ", 13))
 				r += 13;
-			printf("  %s %s at qd=%s: %s\n", fld[3], fld[0], fld[1], r);
+			printf("  %s %s at qd=%s%s: %s\n", fld[3], fld[0], fld[1], ax, r);
 		}
 	}
 	if (*notrun)

@@ -38,6 +38,19 @@ static int dir_nonempty(const char *path)
 	return n > 0;
 }
 
+/* A pending line's axes (its 6th field) become sw.ax. */
+static void pending_axes(const char *l)
+{
+	const char *p = l;
+
+	for (int i = 0; i < 5 && p; i++) {
+		p = strchr(p, '\t');
+		if (p)
+			p++;
+	}
+	sw.ax = p ? sw_printf("%.*s", (int)strcspn(p, "\n"), p) : "";
+}
+
 static int runnable(const char *c)
 {
 	int i = sw_config_index(c);
@@ -148,6 +161,7 @@ int cmd_sweep(int argc, char **argv, const char *top)
 			sw_die("--set: IODEPTH is the sweep axis; use --iodepths");
 	sw_profile_load();
 	sw_check_configs();
+	sw_axis_check();
 	/* Never mix two sweeps in one name (a resumed sweep goes on in its own). */
 	if (!sw.resume && dir_nonempty(sw_printf("%s/json", sw.out)))
 		sw_die("--out: %s already holds the runs of a sweep; pick another --sweep-name or --out",
@@ -157,7 +171,7 @@ int cmd_sweep(int argc, char **argv, const char *top)
 	for (int c = 0; c < sw.ncfg; c++)
 		if (!sw.cfg[c].skip)
 			nrun++;
-	sw.total = (long)nrun * sw.nqd * sw.repeats;
+	sw.total = (long)nrun * sw.nqd * sw.ncombo * sw.repeats;
 	if (!sw.dry) {
 		const char *dirs[] = { "jobs", "json", "log" };
 
@@ -199,6 +213,7 @@ int cmd_sweep(int argc, char **argv, const char *top)
 				i = sw_config_index(c);
 				if (i < 0 || !sw.cfg[i].skip || sw.cfg[i].stop)
 					continue;
+				pending_axes(l);
 				sw_fate(c, qd, rep, "skipped", sw.cfg[i].skip_code, sw.cfg[i].skip);
 				sw.cfg[i].stop = sw.cfg[i].skip;
 			}
@@ -227,8 +242,11 @@ int cmd_sweep(int argc, char **argv, const char *top)
 	printf(")\n");
 	for (int i = 0; i < sw.nqd; i++)
 		qds = sw_printf("%s%s%ld", qds ? qds : "", i ? "," : "", sw.qd[i]);
-	printf("  %d configs x %d iodepths (%s) x %ld repeats, %lds each", sw.ncfg, sw.nqd, qds,
-	       sw.repeats, sw.runtime);
+	printf("  %d configs x %d iodepths (%s)", sw.ncfg, sw.nqd, qds);
+	for (int i = 0; i < sw.naxes; i++)
+		printf(" x %d %s (%s)", sw.axes[i].nv, sw.axes[i].param,
+		       sw.axes[i].spec + strlen(sw.axes[i].param) + 1);
+	printf(" x %ld repeats, %lds each", sw.repeats, sw.runtime);
 	if (sw.opt_max_sd)
 		printf("; repeat until stddev <= %s%% (at most %ld runs)", sw.opt_max_sd,
 		       sw.max_repeats);
@@ -262,11 +280,16 @@ int cmd_sweep(int argc, char **argv, const char *top)
 		for (int c = 0; c < sw.ncfg; c++) {
 			if (sw.cfg[c].skip)
 				continue;
-			for (int q = 0; q < sw.nqd; q++) {
-				char **v = sw_fio_argv(sw.cfg[c].name, sw_jobfile(sw.qd[q]),
-						       sw_printf("%s/json/%s/qd%ld-r1.json", sw.out,
-								 sw.cfg[c].name, sw.qd[q]), NULL);
+			for (int pt = 0; pt < sw.nqd * sw.ncombo; pt++) {
+				long qd = sw.qd[pt / sw.ncombo];
+				char **v;
 
+				sw.ax = sw.combo[pt % sw.ncombo];
+				v = sw_fio_argv(sw.cfg[c].name, sw_jobfile(qd),
+						sw_printf("%s/json/%s/%s-r1.json", sw.out,
+							  sw.cfg[c].name, sw_ptag(qd)), NULL);
+				if (*sw.ax)
+					printf("  # %s qd=%ld %s\n", sw.cfg[c].name, qd, sw.ax);
 				printf(" ");
 				for (; *v; v++)
 					printf(" %s", sw_shell_quote(*v));
@@ -306,6 +329,7 @@ int cmd_sweep(int argc, char **argv, const char *top)
 		i = sw_config_index(c);
 		if (i < 0 || sw.cfg[i].skip || sw.cfg[i].stop)
 			continue;
+		pending_axes(l);
 		if (sw_run_point(c, qd, rep) == 130)
 			sw_finish(130);
 	}

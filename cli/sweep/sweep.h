@@ -11,6 +11,8 @@
  *   run_point.c one fio run (under cgexec), Ctrl-C
  *   record.c    a finished run: engine report verdict, client split, import
  *   gate.c      the variance gate (the one stddev of the sweep)
+ *   axis.c      --axis PARAM=V1,V2: the combinations, their job files, fio's check
+ *   planfile.c  --plan FILE: a sweep's options as an INI file
  *   lab.c       --lab: the plan as a TSV for the guest driver, the import after
  *   summary.c   the finish: what was not run, skipped.tsv, the exit status
  *   phases.c    --precondition (the device's fill and steady writes before
@@ -46,10 +48,19 @@ struct sw_client {
 	int port, v6;
 };
 
-/* The gate's samples of one point (config x iodepth): kIOPS per run. */
+/* The gate's samples of one point (config x iodepth x axes): kIOPS per run. */
 struct sw_samples {
+	const char *c, *ax;
+	long qd;
 	double *v;
 	int n;
+};
+
+/* --axis PARAM=V1,V2 */
+struct sw_axis {
+	const char *spec, *param;	/* as given; the fio option */
+	const char **v;
+	int nv;
 };
 
 struct sweep {
@@ -95,7 +106,15 @@ struct sweep {
 	int lock_fd;
 	long total, n_done, n_failed, busy, n_timed;
 	long t_start;
-	struct sw_samples *samples;	/* ncfg x nqd */
+	struct sw_samples *samples;	/* the points the gate has samples of */
+	int nsamples;
+
+	/* --axis (axis.c) */
+	struct sw_axis *axes;
+	int naxes;
+	const char **combo;		/* the axes' combinations, canonical; "" without axes */
+	int ncombo;
+	const char *ax;			/* the combination of the point at hand */
 };
 
 extern struct sweep sw;
@@ -126,6 +145,10 @@ char *sw_shell_quote(const char *s);		/* printf %q */
 /* options.c */
 void sw_usage(FILE *f);
 void sw_parse(int argc, char **argv);
+int sw_option_kind(const char *name);		/* "--x": 0 unknown, 1 takes a value, 2 a flag */
+
+/* planfile.c */
+char **sw_planfile_argv(char **argv, int *argc);
 
 /* target.c */
 void sw_target_kind(void);
@@ -141,6 +164,7 @@ char *sw_section_lines(const char *text, const char *section);
 char *sw_opt_of(const char *lines, const char *key);
 int sw_has_var(const char *text);
 void sw_check_configs(void);
+int sw_rw_writes(const char *rw);
 void sw_write_jobfiles(void);
 char *sw_jobfile(long qd);
 /* The value of a "; sweep-NAME: VALUE" line (name "sweep-NAME:"), else NULL. */
@@ -175,6 +199,14 @@ double sw_stddev_pct(const struct sw_samples *s);
 void sw_sample_add(const char *c, long qd, double kiops);
 void sw_gate_resume_samples(void);
 void sw_gate(void);
+
+/* axis.c */
+void sw_axis_add(const char *spec);
+void sw_axis_combos(void);
+void sw_axis_check(void);
+char *sw_axis_apply(const char *text, const char *axes);
+char *sw_ptag(long qd);
+const char *sw_ax_note(void);
 
 /* lab.c */
 void sw_run_lab(void);

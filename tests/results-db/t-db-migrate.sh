@@ -1,8 +1,10 @@
 #!/bin/bash
 # A schema version 1 database (fixtures/schema-v1.sql), a version 2 one
 # (fixtures/schema-v2.sql) and a version 4 one (fixtures/schema-v4.sql) are
-# migrated to the current version (7) on first use, and a version 5 one
-# (fixtures/schema-v5.sql) gains the sweep plan (sweep_plan, sweeps.options):
+# migrated to the current version (8) on first use, a version 5 one
+# (fixtures/schema-v5.sql) gains the sweep plan (sweep_plan, sweeps.options),
+# and a version 7 one (fixtures/schema-v7.sql) its plan's axes (sweep_plan
+# rebuilt with axes in its UNIQUE key, every row kept):
 # rows kept, new columns filled from the raw JSON every run keeps, views and
 # imports working; a newer one is refused.
 source "$UB_TOP/tests/lib.sh"
@@ -22,7 +24,7 @@ out=$("$UB_DB" --db "$db" table --sweep v1sweep); rc=$?
 expect_eq table-after-migration "$rc:$out" "0:| config | 1 | 4 |
 |---|---|---|
 | io_uring | $(raw 1 "printf('%.1f', json_extract(j, '\$.jobs[0].read.iops') / 1000.0)") | $(raw 2 "printf('%.1f', json_extract(j, '\$.jobs[0].read.iops') / 1000.0)") |"
-expect_eq version-now-7 "$(q "$db" "PRAGMA user_version")" 7
+expect_eq version-now-8 "$(q "$db" "PRAGMA user_version")" 8
 expect_eq results-kept "$(q "$db" "SELECT group_concat(job_id || ddir || iops || ',' || clat_p99_us, ';') FROM results")" "$old_results"
 expect_eq runs-kept "$(q "$db" "SELECT group_concat(id || sweep || host || kernel || content_hash || part, ';') FROM runs")" \
 	"1v1sweepoldhost6.1.0-oldv1-hash-qd10;2v1sweepoldhost6.1.0-oldv1-hash-qd40"
@@ -46,7 +48,7 @@ expect_eq repeats-averaged "$(q "$db" "SELECT n FROM kiops_by_iodepth WHERE iode
 
 # A fresh database goes through the same two steps.
 "$UB_DB" --db "$tmp/new.db" import "$FIX/jsonplus.json" >/dev/null
-expect_eq fresh-db-version "$(q "$tmp/new.db" "PRAGMA user_version")" 7
+expect_eq fresh-db-version "$(q "$tmp/new.db" "PRAGMA user_version")" 8
 expect_eq same-schema-fresh-and-migrated \
 	"$(q "$tmp/new.db" "SELECT group_concat(name || type, ',') FROM (SELECT name, type FROM sqlite_schema ORDER BY name)")" \
 	"$(q "$db" "SELECT group_concat(name || type, ',') FROM (SELECT name, type FROM sqlite_schema ORDER BY name)")"
@@ -58,7 +60,7 @@ expect_eq same-schema-fresh-and-migrated \
 sqlite3 "$tmp/v2.db" <"$FIX/schema-v2.sql"
 expect_eq fixture-is-v2 "$(q "$tmp/v2.db" "PRAGMA user_version")" 2
 "$UB_DB" --db "$tmp/v2.db" runs >/dev/null
-expect_eq v2-now-7 "$(q "$tmp/v2.db" "PRAGMA user_version")" 7
+expect_eq v2-now-8 "$(q "$tmp/v2.db" "PRAGMA user_version")" 8
 nj=$FIX/numjobs2.json
 expect_eq v2-bins-from-raw-json "$(q "$tmp/v2.db" "SELECT group_concat(n, ' ') FROM (SELECT x.id, (SELECT count(*) FROM clat_bins b WHERE b.result_id = x.id) AS n FROM results x WHERE x.ddir = 'read' ORDER BY x.id)")" \
 	"$(jx "$nj" "(SELECT count(*) FROM json_each(j, '\$.jobs[0].read.clat_ns.bins')) || ' ' || (SELECT count(*) FROM json_each(j, '\$.jobs[1].read.clat_ns.bins'))") 0"
@@ -87,7 +89,7 @@ expect_eq v4-table-cpu-unknown "$rc:$out" "0:| config | kiops 4 | cpu_cores 4 |
 |---|---|---|
 | io_uring | $(jx "$FIX/sweep-int-qd4-r1.json" "printf('%.1f', json_extract(j, '\$.jobs[0].read.iops') / 1000.0)") | - |
 | io_uring SQPOLL | $(jx "$FIX/sweep-sqp-qd4-r1.json" "printf('%.1f', json_extract(j, '\$.jobs[0].read.iops') / 1000.0)") | - |"
-expect_eq v4-now-7 "$(q "$tmp/v4.db" "PRAGMA user_version")" 7
+expect_eq v4-now-8 "$(q "$tmp/v4.db" "PRAGMA user_version")" 8
 expect_eq v4-kiops-kept "$(q "$tmp/v4.db" "SELECT group_concat(config || ':' || kiops, ';') FROM run_points")" "$old_kiops"
 expect_eq v4-run-cpu-empty "$(q "$tmp/v4.db" "SELECT count(*) FROM run_cpu")|$(q "$tmp/v4.db" "SELECT count(*) FROM iops_samples")" "0|0"
 expect_eq v4-fio-cpu "$(q "$tmp/v4.db" "SELECT group_concat(config || ':' || ifnull(cpu_cores, '') || ':' || ifnull(kiops_per_core, '') || ':' || fio_cpu_cores, ';') FROM cpu_by_iodepth")" \
@@ -108,7 +110,7 @@ expect_eq fixture-is-v5 "$(q "$tmp/v5.db" "PRAGMA user_version")" 5
 old_runs=$(q "$tmp/v5.db" "SELECT group_concat(id || sweep || config || repeat || content_hash, ';') FROM runs")
 err=$("$UB_DB" --db "$tmp/v5.db" resume-sweep v5sweep 2>&1); rc=$?
 expect_eq v5-not-resumable "$rc:$err" "1:uringbpf-db resume-sweep: sweep 'v5sweep' in $tmp/v5.db has no plan (its runs were imported by hand, or run by a sweep older than schema version 6), so it can't be resumed: run it again under another --sweep-name"
-expect_eq v5-now-7 "$(q "$tmp/v5.db" "PRAGMA user_version")" 7
+expect_eq v5-now-8 "$(q "$tmp/v5.db" "PRAGMA user_version")" 8
 expect_eq v5-runs-kept "$(q "$tmp/v5.db" "SELECT group_concat(id || sweep || config || repeat || content_hash, ';') FROM runs")" "$old_runs"
 expect_eq v5-sweep-kept "$(q "$tmp/v5.db" "SELECT name || '|' || claimed_at || '|' || host || '|' || pid || '|' || coalesce(options, 'NULL') FROM sweeps")" \
 	"v5sweep|2026-12-01T10:00:00Z|oldhost|4242|NULL"
@@ -123,9 +125,33 @@ expect_eq v5-same-schema-as-fresh \
 	"$(q "$tmp/v5.db" "SELECT group_concat(name || type, ',') FROM (SELECT name, type FROM sqlite_schema ORDER BY name)")"
 expect_eq v5-foreign-keys "$(q "$tmp/v5.db" "PRAGMA foreign_key_check")" ""
 
+# Version 7 -> 8 (fixtures/schema-v7.sql, written by the version-7 uringbpf-db):
+# sweep_plan rebuilt with axes (''), every row and fate kept; the sweep still
+# resumes; the same point at two --axis values can now be planned, the old
+# point once only; the import marks done the point of its axes.
+sqlite3 "$tmp/v7.db" <"$FIX/schema-v7.sql"
+expect_eq fixture-is-v7 "$(q "$tmp/v7.db" "PRAGMA user_version")" 7
+old_plan=$(q "$tmp/v7.db" "SELECT group_concat(sweep || seq || config || iodepth || repeat || job_file || fate || ifnull(run_id, '-') || ifnull(code, '-') || ifnull(text, '-') || ifnull(stage, '-') || planned_at || ifnull(decided_at, '-'), ';') FROM sweep_plan")
+out=$("$UB_DB" --db "$tmp/v7.db" plan-pending v7sweep); rc=$?
+expect_eq v7-pending-after-migration "$rc:$out" "0:2	interrupt	4	1	qd4.fio	"
+expect_eq v7-now-8 "$(q "$tmp/v7.db" "PRAGMA user_version")" 8
+expect_eq v7-plan-kept "$(q "$tmp/v7.db" "SELECT group_concat(sweep || seq || config || iodepth || repeat || job_file || fate || ifnull(run_id, '-') || ifnull(code, '-') || ifnull(text, '-') || ifnull(stage, '-') || planned_at || ifnull(decided_at, '-'), ';') FROM sweep_plan")" "$old_plan"
+expect_eq v7-axes-empty "$(q "$tmp/v7.db" "SELECT count(*) || ':' || sum(axes = '') FROM sweep_plan")" "3:3"
+printf 'interrupt\t4\t1\tqd4.fio\ninterrupt\t4\t1\tqd4-bs=16k.fio\t\t\t\tbs=16k\n' | "$UB_DB" --db "$tmp/v7.db" plan-add v7sweep >"$tmp/v7-add.out"
+expect_eq v7-axes-unique "$(cat "$tmp/v7-add.out")|$(q "$tmp/v7.db" "SELECT group_concat(seq || ':' || iodepth || ':' || axes, ',') FROM sweep_plan WHERE config = 'interrupt'")" \
+	"planned 1 points for sweep v7sweep (1 planned already)|1:1:,2:4:,4:4:bs=16k"
+expect_eq v7-unique-key "$(q "$tmp/v7.db" "SELECT group_concat(name, ',') FROM pragma_index_info((SELECT name FROM pragma_index_list('sweep_plan') WHERE origin = 'u'))")" \
+	"sweep,config,iodepth,axes,repeat"
+expect_eq v7-same-schema-as-fresh \
+	"$(q "$tmp/new.db" "SELECT group_concat(name || type, ',') FROM (SELECT name, type FROM sqlite_schema ORDER BY name)")" \
+	"$(q "$tmp/v7.db" "SELECT group_concat(name || type, ',') FROM (SELECT name, type FROM sqlite_schema ORDER BY name)")"
+expect_eq v7-same-sweep-plan-as-fresh "$(q "$tmp/v7.db" "SELECT sql FROM sqlite_schema WHERE name = 'sweep_plan'")" \
+	"$(q "$tmp/new.db" "SELECT sql FROM sqlite_schema WHERE name = 'sweep_plan'")"
+expect_eq v7-foreign-keys "$(q "$tmp/v7.db" "PRAGMA foreign_key_check")" ""
+
 q "$tmp/new.db" "PRAGMA user_version = 99"
 err=$("$UB_DB" --db "$tmp/new.db" runs 2>&1); rc=$?
-expect_eq newer-schema-refused "$rc:$err" "1:uringbpf-db runs: $tmp/new.db: the database has schema version 99, newer than this uringbpf-db (7): use a newer uringbpf-db"
+expect_eq newer-schema-refused "$rc:$err" "1:uringbpf-db runs: $tmp/new.db: the database has schema version 99, newer than this uringbpf-db (8): use a newer uringbpf-db"
 
 sqlite3 "$tmp/other.db" "CREATE TABLE notes(x); PRAGMA journal_mode = DELETE;" >/dev/null
 err=$("$UB_DB" --db "$tmp/other.db" import "$FIX/jsonplus.json" 2>&1); rc=$?

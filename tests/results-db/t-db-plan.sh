@@ -15,7 +15,7 @@ D claim-sweep s >/dev/null
 
 # A bad line: nothing of the plan is kept.
 out=$(printf 'a\t1\t1\tj\nb\tx\t1\tj\n' | D plan-add s 2>&1); rc=$?
-expect_eq plan-add-bad-line "$rc:$out" "2:uringbpf-db plan-add: plan line 2: want CONFIG, IODEPTH, REPEAT, JOBFILE [, skipped, CODE, TEXT] separated by tabs"
+expect_eq plan-add-bad-line "$rc:$out" "2:uringbpf-db plan-add: plan line 2: want CONFIG, IODEPTH, REPEAT, JOBFILE [, skipped or nothing, CODE, TEXT [, AXES]] separated by tabs"
 expect_eq plan-add-atomic "$(q "$db" "SELECT count(*) FROM sweep_plan")" 0
 out=$(printf 'a\t1\t1\tj\n' | D plan-add nosuch 2>&1); rc=$?
 expect_eq plan-add-unclaimed "$rc:$out" "1:uringbpf-db plan-add: no sweep named 'nosuch': claim-sweep it first"
@@ -59,14 +59,14 @@ D import --sweep s --config a --repeat 1 "$FIX/sweep-int-qd1-r1.json" >/dev/null
 expect_eq import-marks-done "$(q "$db" "SELECT fate || ':' || run_id FROM sweep_plan WHERE seq = 1")" "done:1"
 out=$(D fate s a 1 1 failed c t 2>&1); rc=$?
 expect_eq fate-after-done-refused "$rc" 1
-expect_eq plan-pending "$(D plan-pending s)" "2	a	4	1	j4
-7	a	1	2	j1
-8	a	4	2	j4
-11	a	1	3	j1"
-expect_eq not-run "$(D not-run --sweep s)" "a	4	interrupted: SIGINT stopped the run (signal)	interrupted	signal
-b	4	FAILED: fio: -boom (fio_exit)	failed	fio_exit
-p	all	IOPOLL needs a device with poll queues (cannot_poll)	skipped	cannot_poll
-a	1	not run yet (3 runs): resume with uringbpf sweep --resume s	planned	"
+expect_eq plan-pending "$(D plan-pending s)" "2	a	4	1	j4	
+7	a	1	2	j1	
+8	a	4	2	j4	
+11	a	1	3	j1	"
+expect_eq not-run "$(D not-run --sweep s)" "a	4	interrupted: SIGINT stopped the run (signal)	interrupted	signal	
+b	4	FAILED: fio: -boom (fio_exit)	failed	fio_exit	
+p	all	IOPOLL needs a device with poll queues (cannot_poll)	skipped	cannot_poll	
+a	1	not run yet (3 runs): resume with uringbpf sweep --resume s	planned		"
 
 # resume-sweep: 4 when nothing is pending, 1 for an unknown or unplanned sweep.
 for p in $(D plan-pending s | cut -f 2-4 | tr '\t' ,); do

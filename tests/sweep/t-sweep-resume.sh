@@ -58,9 +58,9 @@ expect_eq resume-kill9-pending-before "$("$UB_DB" --db "$db" plan-pending k9 | w
 # What the killed sweep did not run: IOPOLL (skipped, for the whole sweep),
 # and a line per config with pending points, how many, and how to resume.
 notrun=$("$UB_DB" --db "$db" not-run --sweep k9)
-expect_eq resume-kill9-not-run-skip "$(grep -c "^iopoll	all	IOPOLL needs direct=1 and this run is buffered (DIRECT=0, tmpfs) (cannot_poll)	skipped	cannot_poll$" <<<"$notrun")" 1
+expect_eq resume-kill9-not-run-skip "$(grep -c "^iopoll	all	IOPOLL needs direct=1 and this run is buffered (DIRECT=0, tmpfs) (cannot_poll)	skipped	cannot_poll	$" <<<"$notrun")" 1
 expect_eq resume-kill9-not-run-pending \
-	"$(awk -F'\t' '$4 == "planned" { print $1 }' <<<"$notrun" | sort | paste -sd,)|$(sed -n 's/.*not run yet (\([0-9]*\) runs\{0,1\}): resume with uringbpf sweep --resume k9	planned	$/\1/p' <<<"$notrun" | paste -sd+ | bc)" \
+	"$(awk -F'\t' '$4 == "planned" { print $1 }' <<<"$notrun" | sort | paste -sd,)|$(sed -n 's/.*not run yet (\([0-9]*\) runs\{0,1\}): resume with uringbpf sweep --resume k9	planned		$/\1/p' <<<"$notrun" | paste -sd+ | bc)" \
 	"$("$UB_DB" --db "$db" plan-pending k9 | cut -f 2 | sort -u | paste -sd,)|$((8 - n_before))"
 
 resume k9 --db "$db" >"$S/k9-resume.log" 2>&1
@@ -108,7 +108,7 @@ else
 fi
 expect_eq resume-int-fate "$(q "$db" "SELECT config || ' ' || iodepth || ' ' || repeat || '|' || code || '|' || text FROM sweep_plan WHERE fate = 'interrupted'")" \
 	"interrupt 2 1|signal|SIGINT stopped the run; it was discarded"
-expect_eq resume-int-not-run "$(grep -c "^interrupt	2	interrupted: SIGINT stopped the run; it was discarded (signal)	interrupted	signal$" "$out/skipped.tsv")" 1
+expect_eq resume-int-not-run "$(grep -c "^interrupt	2	interrupted: SIGINT stopped the run; it was discarded (signal)	interrupted	signal	$" "$out/skipped.tsv")" 1
 expect_eq resume-int-said "$(grep -c "interrupted: finish it with: uringbpf sweep --resume int --db $db" "$S/int.log")" 1
 # The graphs' "Not run:" list comes from the database (no skipped.tsv needed).
 rm -f "$out/skipped.tsv"

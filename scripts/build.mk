@@ -21,8 +21,10 @@ lab-fetch:
 # same layout as the checkout, so it finds its neighbours by its own path).
 # (uringbpf bench and demo are in the CLI; bench's lab driver is installed by
 # bench/build.mk.)
-# scripts/lab-guest/run-plan.sh: the guest's driver of "uringbpf sweep --lab".
-SCRIPTS_INSTALL := scripts/lab scripts/lab-guest/run-plan.sh
+# scripts/lab-guest/run-plan.sh: the guest's driver of "uringbpf sweep --lab";
+# init and lab-modprobe: the guest's /init and module loader (scripts/lab).
+SCRIPTS_INSTALL := scripts/lab scripts/lab-guest/run-plan.sh scripts/lab-guest/init \
+	scripts/lab-guest/lab-modprobe
 SCRIPTS_DATA := scripts/lib/debian-archive.sh
 # Installed by earlier versions, now in the CLI: uninstall removes them too.
 SCRIPTS_GONE := scripts/demo

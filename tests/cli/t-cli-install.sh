@@ -20,6 +20,7 @@ share=usr/local/share/uringbpf
 want=$( {
 	printf '%s\n' usr/local/bin/uringbpf usr/local/bin/uringbpf-db usr/local/bin/uringbpf-mkchain \
 		usr/local/lib/fio/fio-uringbpf.so "$share/scripts/lab-guest/run-plan.sh" \
+		"$share/scripts/lab-guest/init" "$share/scripts/lab-guest/lab-modprobe" \
 		"$share/scripts/lab" "$share/scripts/lib/debian-archive.sh" \
 		"$share/profiles/README.md" "$share/bench/lab-guest.sh"
 	(cd "$UB_TOP" && ls profiles/*.fio profiles/phases/*.fio plot/*.gp) | sed "s|^|$share/|"
@@ -30,7 +31,7 @@ expect_eq install-files "$got" "$want"
 # Programs executable, data not.
 bad=
 for f in $want; do
-	case $f in */bin/*|*.so|*/scripts/lab-guest/run-plan.sh|*/scripts/lab) [ -x "$d/$f" ] || bad+=" $f(not executable)" ;;
+	case $f in */bin/*|*.so|*/scripts/lab-guest/run-plan.sh|*/scripts/lab-guest/init|*/scripts/lab-guest/lab-modprobe|*/scripts/lab) [ -x "$d/$f" ] || bad+=" $f(not executable)" ;;
 	*) [ ! -x "$d/$f" ] || bad+=" $f(executable)" ;;
 	esac
 done

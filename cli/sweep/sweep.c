@@ -38,17 +38,36 @@ static int dir_nonempty(const char *path)
 	return n > 0;
 }
 
-/* A pending line's axes (its 6th field) become sw.ax. */
-static void pending_axes(const char *l)
-{
-	const char *p = l;
+/* One line of plan-pending's TSV: seq, config, iodepth, repeat, ..., axes (6th field). */
+struct pending_point {
+	long seq, qd, rep;
+	char config[1024];
+	const char *axes;	/* borrowed from sw_printf's arena */
+};
 
-	for (int i = 0; i < 5 && p; i++) {
-		p = strchr(p, '\t');
-		if (p)
-			p++;
+/*
+ * The next well-formed point of a plan-pending TSV from *cursor (advanced past
+ * it); 0 at the end. Lines that don't parse are passed over.
+ */
+static int next_pending(char **cursor, struct pending_point *pt)
+{
+	while (**cursor) {
+		char *l = *cursor, *next = l + strcspn(l, "\n");
+		const char *p = l;
+
+		*cursor = *next ? next + 1 : next;
+		if (sscanf(l, "%ld\t%1023[^\t]\t%ld\t%ld", &pt->seq, pt->config, &pt->qd,
+			   &pt->rep) != 4)
+			continue;
+		for (int i = 0; i < 5 && p; i++) {
+			p = strchr(p, '\t');
+			if (p)
+				p++;
+		}
+		pt->axes = p && p < next ? sw_printf("%.*s", (int)(next - p), p) : "";
+		return 1;
 	}
-	sw.ax = p ? sw_printf("%.*s", (int)strcspn(p, "\n"), p) : "";
+	return 0;
 }
 
 static int runnable(const char *c)
@@ -149,6 +168,7 @@ int cmd_sweep(int argc, char **argv, const char *top)
 {
 	char *pending = NULL, *skipped_list = NULL, *qds = NULL;
 	int nrun = 0, npending = 0;
+	struct pending_point pt;
 
 	sw.top = top;
 	sw.lock_fd = -1;
@@ -200,34 +220,22 @@ int cmd_sweep(int argc, char **argv, const char *top)
 			/* A config the target can't run (now) takes its pending points with it. */
 			char *p = sw_plan_pending();
 
-			for (char *l = p, *next; *l; l = next) {
-				char c[1024];
-				long qd, rep, seq;
-				int i;
+			for (char *l = p; next_pending(&l, &pt);) {
+				int i = sw_config_index(pt.config);
 
-				next = l + strcspn(l, "\n");
-				if (*next)
-					next++;
-				if (sscanf(l, "%ld\t%1023[^\t]\t%ld\t%ld", &seq, c, &qd, &rep) != 4)
-					continue;
-				i = sw_config_index(c);
 				if (i < 0 || !sw.cfg[i].skip || sw.cfg[i].stop)
 					continue;
-				pending_axes(l);
-				sw_fate(c, qd, rep, "skipped", sw.cfg[i].skip_code, sw.cfg[i].skip);
+				sw.ax = pt.axes;
+				sw_fate(pt.config, pt.qd, pt.rep, "skipped", sw.cfg[i].skip_code,
+					sw.cfg[i].skip);
 				sw.cfg[i].stop = sw.cfg[i].skip;
 			}
 		}
 		pending = sw_plan_pending();
 		sw.total = 0;
-		for (char *l = pending; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] == '\n')) {
-			char c[1024];
-			long seq;
-
-			if (sscanf(l, "%ld\t%1023[^\t]", &seq, c) != 2)
-				continue;
+		for (char *l = pending; next_pending(&l, &pt);) {
 			npending++;
-			if (runnable(c))
+			if (runnable(pt.config))
 				sw.total++;
 		}
 	}
@@ -316,21 +324,13 @@ int cmd_sweep(int argc, char **argv, const char *top)
 	if (sw.resume && sw.opt_max_sd)
 		sw_gate_resume_samples();
 	/* The pending points in plan order; a config skipped or failed stops there. */
-	for (char *l = pending, *next; *l; l = next) {
-		char c[1024];
-		long seq, qd, rep;
-		int i;
+	for (char *l = pending; next_pending(&l, &pt);) {
+		int i = sw_config_index(pt.config);
 
-		next = l + strcspn(l, "\n");
-		if (*next)
-			next++;
-		if (sscanf(l, "%ld\t%1023[^\t]\t%ld\t%ld", &seq, c, &qd, &rep) != 4)
-			continue;
-		i = sw_config_index(c);
 		if (i < 0 || sw.cfg[i].skip || sw.cfg[i].stop)
 			continue;
-		pending_axes(l);
-		if (sw_run_point(c, qd, rep) == 130)
+		sw.ax = pt.axes;
+		if (sw_run_point(pt.config, pt.qd, pt.rep) == 130)
 			sw_finish(130);
 	}
 	if (sw.max_sd > 0)

@@ -57,16 +57,22 @@ char *sw_printf(const char *fmt, ...)
 	return sw_keep(s);
 }
 
+/* "sweep: MESSAGE" on stderr, after what stdout has so far. */
+static void say(const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fputs(SW_PROG ": ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void sw_die(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs(SW_PROG ": ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(2);
 }
 
@@ -74,12 +80,9 @@ void sw_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs(SW_PROG ": ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 char *sw_read_file(const char *path, size_t *len)

@@ -105,6 +105,14 @@ static void child(char **argv, const char *log, const char *report, const char *
 		int n = 0;
 		char **cg;
 
+		/*
+		 * cgexec runs in this child without an exec, so O_CLOEXEC does not
+		 * drop OUT's lock here: close it, or a kill -9 of the sweep would
+		 * leave the lock held until this run's fio ends.
+		 */
+		if (sw.lock_fd >= 0)
+			close(sw.lock_fd);
+
 		while (argv[n])
 			n++;
 		cg = calloc(n + 5, sizeof(char *));

@@ -46,6 +46,8 @@ if wait_for 90 runs_at_least "$db" k9 3; then
 	wait "$pid" 2>/dev/null
 	n_before=$(q "$db" "SELECT count(*) FROM runs WHERE sweep = 'k9'")
 	ok "resume-kill9-killed: sweep killed with SIGKILL after $n_before runs imported"
+	# OUT's lock goes with the sweep, though the run's cgexec child and fio live on.
+	expect_eq resume-kill9-lock-free "$(flock -n "$out/.sweep.lock" true && echo free)" free
 else
 	kill -KILL "$pid" 2>/dev/null
 	not_ok "resume-kill9-killed: the sweep did not import 3 runs: $(tail -n 3 "$S/k9.log" | tr '\n' '|')"

@@ -194,7 +194,7 @@ static int make_files(const char *fix, const char *dir, long n, char **names)
 	size_t nf = 0, nsweep = 0;
 	int rc = UB_OK;
 
-	/* The sweep's fixtures in name order, then randrw.json, as the script had them. */
+	/* The sweep's fixtures in name order, then randrw.json (as scripts/bench-import.sh had). */
 	snprintf(pat, sizeof(pat), "%s/sweep-*.json", fix);
 	if (glob(pat, 0, NULL, &g) == 0)
 		nsweep = g.gl_pathc < 63 ? g.gl_pathc : 63;	/* plenty of variety */
@@ -215,7 +215,7 @@ static int make_files(const char *fix, const char *dir, long n, char **names)
 			rc = fail("%s has no top-level \"timestamp\" line to change", name);
 			break;
 		}
-		/* The copy is buf[0, at) + the new number + buf[at + rest...]. */
+		/* A copy is buf[0, at) + its own number + buf[rest, len). */
 		fx[i].at = s - fx[i].buf + strlen(STAMP_LINE);
 		fx[i].rest = fx[i].at + strspn(fx[i].buf + fx[i].at, "0123456789");
 	}

@@ -263,6 +263,9 @@ int cmd_bench(int argc, char **argv, const char *bin_dir)
 	snprintf(path, sizeof(path), "%s/..", bin_dir ? bin_dir : ".");
 	if (!realpath(path, b.top))
 		snprintf(b.top, sizeof(b.top), ".");
+	/* A mode of its own: no fio, engine or target (only b.top, for the data root). */
+	if (argc > 1 && !strcmp(argv[1], "import"))
+		return cmd_bench_import(&b, argc - 1, argv + 1);
 	if (bench_options(&b, argc, argv) < 0)
 		return 0;
 

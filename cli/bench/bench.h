@@ -13,6 +13,7 @@
  *   import.c      the fio results into the results database, in process
  *   lab.c         --lab: the plan as data for bench/lab-guest.sh in the kernel lab
  *   cost.c        --callgrind: instructions and io_uring_enter calls per I/O (cost.h)
+ *   import_speed.c  "uringbpf bench import": how fast the results database imports
  *   json.c        one value of a JSON document (SQLite's JSON functions), files
  *   proc.c        running a tool (fio --version, losetup, git) and waiting for it
  *   bench.c       the driver: "uringbpf bench"
@@ -150,6 +151,10 @@ void bench_tail(const char *stderr_path, const char *stdout_path, char *buf, siz
 int bench_spawn(char *const argv[], const char *out_path, const char *err_path);
 /* Its stdout into buf (the last newline cut), stderr dropped; its exit status. */
 int bench_capture(char *const argv[], char *buf, size_t len);
+
+/* import_speed.c: "uringbpf bench import ARGS" (argv[0] "import"); its exit status. */
+int cmd_bench_import(const struct bench *b, int argc, char **argv);
+void bench_import_usage(FILE *f);
 
 /* bench.c */
 int cmd_bench(int argc, char **argv, const char *bin_dir);

@@ -22,6 +22,8 @@ const char *const bench_engine_names[E_NENGINES] = { "uringbpf", "io_uring", "li
 void bench_usage(FILE *f)
 {
 	fputs("Usage: uringbpf bench [options]\n"
+	      "       uringbpf bench import [--files COUNT | --jobs JOBS] [--limit S] [--cpu-limit]\n"
+	      "                       how fast the results database imports (bench import --help)\n"
 	      "  --target PATH|loop   what to read (default: a " SIZE_DEFAULT " file on /dev/shm, buffered);\n"
 	      "                       \"loop\": a loop device with direct I/O over a file on /dev/shm\n"
 	      "  --direct 0|1         O_DIRECT (default: 1 for block devices, 0 for files)\n"

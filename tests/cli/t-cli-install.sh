@@ -23,7 +23,9 @@ want=$( {
 		"$share/scripts/lab-guest/init" "$share/scripts/lab-guest/lab-modprobe" \
 		"$share/scripts/lab" "$share/scripts/lib/debian-archive.sh" \
 		"$share/profiles/README.md" "$share/bench/lab-guest.sh"
-	(cd "$UB_TOP" && ls profiles/*.fio profiles/phases/*.fio plot/*.gp) | sed "s|^|$share/|"
+	(cd "$UB_TOP" && ls profiles/*.fio profiles/phases/*.fio plot/*.gp \
+		tests/results-db/fixtures/sweep-*.json tests/results-db/fixtures/randrw.json \
+		tests/results-db/fixtures/jsonplus.json) | sed "s|^|$share/|"
 } | LC_ALL=C sort)
 got=$(cd "$d" && find . ! -type d | sed 's|^\./||' | LC_ALL=C sort)
 expect_eq install-files "$got" "$want"
@@ -48,6 +50,9 @@ out=$("$d/usr/local/bin/uringbpf-db" --help | head -n 1); rc=$?
 expect_eq installed-alias-runs "$rc:$out" "0:usage: uringbpf-db [--db PATH] COMMAND [options]"
 out=$("$d/usr/local/bin/uringbpf" help | head -n 1)
 expect_eq installed-cli-runs "$out" "usage: uringbpf COMMAND [options]   (uringbpf COMMAND --help: its options)"
+# The installed benchmark of the importer finds its fixtures under share/.
+out=$(outside_env "$d/usr/local/bin/uringbpf" bench import --files 20 --limit 1000 --dir "$UB_SCRATCH" 2>&1); rc=$?
+expect_eq installed-bench-import "$rc:${out%% in *}" "0:uringbpf bench import: imported 20 of 20 fio JSON files"
 
 # An earlier version installed scripts/demo (now "uringbpf demo"): uninstall removes it too.
 install -m 755 /dev/null "$d/$share/scripts/demo"

@@ -10,16 +10,16 @@ bench: $(ENGINE_SO) $(UB_CLI)
 install-tools::
 	install -D -m 644 bench/lab-guest.sh $(DESTDIR)$(DATADIR)/bench/lab-guest.sh
 
-# "uringbpf bench import" makes its inputs from these fixtures (~90 KB),
-# found under the data root at the path they have in the checkout.
+# "uringbpf bench import" makes its inputs from these fixtures (~90 KB):
+# installed as share/uringbpf/bench/import-fixtures/ (a checkout has them
+# under tests/results-db/fixtures/).
 BENCH_IMPORT_FIXTURES := $(wildcard tests/results-db/fixtures/sweep-*.json) \
 	tests/results-db/fixtures/randrw.json tests/results-db/fixtures/jsonplus.json
 install-tools::
-	for f in $(BENCH_IMPORT_FIXTURES); do install -D -m 644 $$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
+	install -d $(DESTDIR)$(DATADIR)/bench/import-fixtures
+	install -m 644 $(BENCH_IMPORT_FIXTURES) $(DESTDIR)$(DATADIR)/bench/import-fixtures/
 
 uninstall::
 	rm -f $(DESTDIR)$(DATADIR)/bench/lab-guest.sh
-	rmdir $(DESTDIR)$(DATADIR)/bench 2>/dev/null || true
-	for f in $(BENCH_IMPORT_FIXTURES); do rm -f $(DESTDIR)$(DATADIR)/$$f; done
-	rmdir $(DESTDIR)$(DATADIR)/tests/results-db/fixtures $(DESTDIR)$(DATADIR)/tests/results-db \
-		$(DESTDIR)$(DATADIR)/tests 2>/dev/null || true
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/bench/import-fixtures/,$(notdir $(BENCH_IMPORT_FIXTURES)))
+	rmdir $(DESTDIR)$(DATADIR)/bench/import-fixtures $(DESTDIR)$(DATADIR)/bench 2>/dev/null || true

@@ -2,8 +2,9 @@
 /*
  * uringbpf bench import: how fast the results library imports fio results
  * (issue 19: import time is linear; 1,000 files or one file of 3,000 jobs
- * in seconds).  The inputs are made from the committed fixtures under the
- * data root (tests/results-db/fixtures/):
+ * in seconds).  The inputs are made from the committed fixtures
+ * (tests/results-db/fixtures/ in a checkout, bench/import-fixtures/ under
+ * share/uringbpf when installed):
  *   --files N  N fio JSON files, the sweep-*.json and randrw.json fixtures in
  *              turn, each with its own "timestamp" (so its own content hash:
  *              every copy is a new run), imported as sweep "bench";
@@ -33,7 +34,8 @@
 #include "results-db/db.h"
 
 #define ME "uringbpf bench import"
-#define FIXTURES "tests/results-db/fixtures"
+#define FIXTURES "tests/results-db/fixtures"		/* in a checkout */
+#define INSTALLED_FIXTURES "bench/import-fixtures"	/* under share/uringbpf */
 /* Bounds that keep the inputs on disk and in memory reasonable (~6 KB a file, ~5 KB a job). */
 #define MAX_FILES 100000L
 #define MAX_JOBS 20000L
@@ -61,8 +63,8 @@ void bench_import_usage(FILE *f)
 	      "  --cpu-limit    the limit is on CPU time (not inflated by other load), not wall\n"
 	      "  --dir DIR      where the inputs and the database are made, then removed\n"
 	      "                 (default $TMPDIR or /tmp; /dev/shm keeps the disk out of it)\n"
-	      "The fixtures come from the data root (" FIXTURES "/ in the checkout or\n"
-	      "under PREFIX/share/uringbpf, or $UB_DATADIR).\n"
+	      "The fixtures come from the data root: " FIXTURES "/ in the checkout,\n"
+	      "PREFIX/share/uringbpf/" INSTALLED_FIXTURES "/ when installed (or $UB_DATADIR).\n"
 	      "Exit status: 0 ok, 1 too slow, a wrong count of runs or jobs, or a failure,\n"
 	      "2 bad options.\n", f);
 }
@@ -395,7 +397,8 @@ int cmd_bench_import(const struct bench *b, int argc, char **argv)
 	if (rc)
 		return rc < 0 ? UB_OK : rc;
 	/* Every fixture is beside this one (the data root's copy of the folder). */
-	if (bench_data_file(b, FIXTURES "/jsonplus.json", fix, sizeof(fix)))
+	if (bench_data_file(b, INSTALLED_FIXTURES "/jsonplus.json", fix, sizeof(fix)) &&
+	    bench_data_file(b, FIXTURES "/jsonplus.json", fix, sizeof(fix)))
 		return fail("the test fixtures are not here (looked for %s): run 'make install', "
 			    "or the checkout's build/uringbpf, or set UB_DATADIR to a checkout", fix);
 	*strrchr(fix, '/') = 0;

@@ -23,9 +23,9 @@ want=$( {
 		"$share/scripts/lab-guest/init" "$share/scripts/lab-guest/lab-modprobe" \
 		"$share/scripts/lab" "$share/scripts/lib/debian-archive.sh" \
 		"$share/profiles/README.md" "$share/bench/lab-guest.sh"
-	(cd "$UB_TOP" && ls profiles/*.fio profiles/phases/*.fio plot/*.gp \
-		tests/results-db/fixtures/sweep-*.json tests/results-db/fixtures/randrw.json \
-		tests/results-db/fixtures/jsonplus.json) | sed "s|^|$share/|"
+	(cd "$UB_TOP" && ls profiles/*.fio profiles/phases/*.fio plot/*.gp) | sed "s|^|$share/|"
+	(cd "$UB_TOP/tests/results-db/fixtures" && ls sweep-*.json randrw.json jsonplus.json) |
+		sed "s|^|$share/bench/import-fixtures/|"
 } | LC_ALL=C sort)
 got=$(cd "$d" && find . ! -type d | sed 's|^\./||' | LC_ALL=C sort)
 expect_eq install-files "$got" "$want"

@@ -250,29 +250,10 @@ static int valid_option_name(const char *s)
  */
 static int check_metrics(const struct cmd *c, const char *val)
 {
-	const char *p = val, *comma;
-	char m[64];
-	size_t len;
+	struct ub_err e = { "" };
 
-	do {
-		comma = strchr(p, ',');
-		len = comma ? (size_t)(comma - p) : strlen(p);
-		if (!len)
-			return usage_err(c->name, "--metric %s: a metric name is empty: give M or "
-					 "M1,M2 without empty items", val);
-		/* Longer than m: no metric (the longest percentile name has 40 characters). */
-		snprintf(m, sizeof(m), "%.*s", (int)len, p);
-		if (!strncmp(m, "clat_p", 6) && (len >= sizeof(m) || !ub_report_metric_valid(m)))
-			return usage_err(c->name, "--metric %.*s: a percentile is clat_pP_us with P above "
-					 "0 and at most 100, e.g. clat_p99.999_us", (int)len, p);
-		if (len >= sizeof(m) || !ub_report_metric_valid(m))
-			return usage_err(c->name, "--metric %.*s is not known: use kiops, clat_p50_us, "
-					 "clat_p99_us, clat_p999_us, clat_p9999_us, clat_mean_us, bw_mib, "
-					 "cpu_cores, kiops_per_core, fio_cpu_cores, iops_cv or clat_pP_us "
-					 "(any percentile P, e.g. clat_p99.999_us); table: several, "
-					 "comma-separated", (int)len, p);
-		p = comma + 1;
-	} while (comma);
+	if (ub_report_metrics_check(val, 1, &e))
+		return usage_err(c->name, "%s", e.msg);
 	if (strchr(val, ',') && strcmp(c->name, "table"))
 		return usage_err(c->name, "--metric %s: %s draws one metric; give one", val, c->name);
 	return UB_OK;
@@ -280,6 +261,7 @@ static int check_metrics(const struct cmd *c, const char *val)
 
 static int set_opt(struct args *a, const struct cmd *c, int o, char *val)
 {
+	struct ub_err e = { "" };
 	char *end;
 	int ok;
 
@@ -329,12 +311,8 @@ static int set_opt(struct args *a, const struct cmd *c, int o, char *val)
 		if (a->metric)
 			return usage_err(c->name, "--percentile %s: a metric is chosen already (--metric "
 					 "or --percentile): give one", val);
-		/* As a metric name; 999 and 9999 would be the names of p99.9 and p99.99. */
-		snprintf(a->pct_metric, sizeof(a->pct_metric), "clat_p%s_us", val);
-		if (strlen(val) > 20 || !ub_report_metric_valid(a->pct_metric) ||
-		    !strcmp(val, "999") || !strcmp(val, "9999"))
-			return usage_err(c->name, "--percentile %s: give a percentile above 0 and at "
-					 "most 100, e.g. 99.999", val);
+		if (ub_report_percentile_metric(val, a->pct_metric, sizeof(a->pct_metric), &e))
+			return usage_err(c->name, "%s", e.msg);
 		a->metric = a->pct_metric;
 		break;
 	case O_IODEPTH:

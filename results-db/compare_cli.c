@@ -103,27 +103,19 @@ static const struct option compare_opts[] = {
 static int parse_metric(const char *prog, int c, const char *val, struct ub_compare_opts *o,
 			int *chosen, char *pct_metric, size_t len)
 {
+	struct ub_err e = { "" };
+
 	if ((*chosen)++)
 		return usage_err(prog, "%s %s: a metric is chosen already (--metric or --percentile): "
 				 "give one", c == O_METRIC ? "--metric" : "--percentile", val);
 	if (c == O_PERCENTILE) {
-		/* 999 and 9999 would be the names of p99.9 and p99.99. */
-		snprintf(pct_metric, len, "clat_p%s_us", val);
-		if (strlen(val) > 20 || !ub_report_metric_valid(pct_metric) || !strcmp(val, "999") ||
-		    !strcmp(val, "9999"))
-			return usage_err(prog, "--percentile %s: give a percentile above 0 and at most "
-					 "100, e.g. 99.999", val);
+		if (ub_report_percentile_metric(val, pct_metric, len, &e))
+			return usage_err(prog, "%s", e.msg);
 		o->metric = pct_metric;
 		return UB_OK;
 	}
-	if (!strncmp(val, "clat_p", 6) && !ub_report_metric_valid(val))
-		return usage_err(prog, "--metric %s: a percentile is clat_pP_us with P above 0 and at "
-				 "most 100, e.g. clat_p99.999_us", val);
-	if (!ub_report_metric_valid(val))
-		return usage_err(prog, "--metric %s is not known: use kiops, clat_p50_us, clat_p99_us, "
-				 "clat_p999_us, clat_p9999_us, clat_mean_us, bw_mib, cpu_cores, kiops_per_core, "
-				 "fio_cpu_cores, iops_cv or clat_pP_us (any percentile P, e.g. "
-				 "clat_p99.999_us)", val);
+	if (ub_report_metrics_check(val, 0, &e))
+		return usage_err(prog, "%s", e.msg);
 	o->metric = val;
 	return UB_OK;
 }

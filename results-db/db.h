@@ -162,6 +162,10 @@ int ub_metric_valid(const char *metric);
  * (P: 0 < P <= 100, e.g. clat_p99.999_us) besides the columns.
  */
 int ub_report_metric_valid(const char *metric);
+/* list (several: comma-separated) is all such metrics, else UB_EUSAGE saying which is not. */
+int ub_report_metrics_check(const char *list, int several, struct ub_err *e);
+/* --percentile P as its metric name clat_pP_us (len: at least 32), else UB_EUSAGE. */
+int ub_report_percentile_metric(const char *p, char *name, size_t len, struct ub_err *e);
 /* Only ?1 sweep, ?2 rw, ?3 bs_bytes of f bound (SQLITE_OK or an error). */
 int ub_bind_filter(sqlite3_stmt *st, const struct ub_filter *f);
 /*

@@ -40,6 +40,50 @@ int ub_report_metric_valid(const char *metric)
 	return ub_metric_valid(metric) || ub_metric_pct(metric, &pct, &column) == UB_OK;
 }
 
+/*
+ * One metric, or with several a comma-separated list of them, each
+ * ub_report_metric_valid; else UB_EUSAGE with the message the CLI prints.
+ */
+int ub_report_metrics_check(const char *list, int several, struct ub_err *e)
+{
+	const char *p = list, *comma;
+	char m[64];
+	size_t len;
+
+	do {
+		comma = several ? strchr(p, ',') : NULL;
+		len = comma ? (size_t)(comma - p) : strlen(p);
+		if (!len && several)
+			return ub_fail(e, UB_EUSAGE, "--metric %s: a metric name is empty: give M "
+				       "or M1,M2 without empty items", list);
+		/* Longer than m: no metric (the longest percentile name has 40 characters). */
+		snprintf(m, sizeof(m), "%.*s", (int)len, p);
+		if (!strncmp(m, "clat_p", 6) && (len >= sizeof(m) || !ub_report_metric_valid(m)))
+			return ub_fail(e, UB_EUSAGE, "--metric %.*s: a percentile is clat_pP_us with "
+				       "P above 0 and at most 100, e.g. clat_p99.999_us", (int)len, p);
+		if (len >= sizeof(m) || !ub_report_metric_valid(m))
+			return ub_fail(e, UB_EUSAGE, "--metric %.*s is not known: use kiops, "
+				       "clat_p50_us, clat_p99_us, clat_p999_us, clat_p9999_us, "
+				       "clat_mean_us, bw_mib, cpu_cores, kiops_per_core, fio_cpu_cores, "
+				       "iops_cv or clat_pP_us (any percentile P, e.g. clat_p99.999_us)%s",
+				       (int)len, p, several ? "; table: several, comma-separated" : "");
+		p = comma + 1;
+	} while (comma);
+	return UB_OK;
+}
+
+/* --percentile P as its metric name clat_pP_us in name[len], else UB_EUSAGE. */
+int ub_report_percentile_metric(const char *p, char *name, size_t len, struct ub_err *e)
+{
+	/* 999 and 9999 would be the names of p99.9 and p99.99. */
+	snprintf(name, len, "clat_p%s_us", p);
+	if (strlen(p) > 20 || !ub_report_metric_valid(name) || !strcmp(p, "999") ||
+	    !strcmp(p, "9999"))
+		return ub_fail(e, UB_EUSAGE, "--percentile %s: give a percentile above 0 and at "
+			       "most 100, e.g. 99.999", p);
+	return UB_OK;
+}
+
 /* A latency percentile: read from merged_latency.c, not averaged here. */
 static int is_percentile(const char *metric)
 {
@@ -353,20 +397,19 @@ static int table_cells_pct(sqlite3 *db, const struct ub_filter *f, const char *m
 static int split_metrics(const char *list, struct col *m, struct ub_err *e)
 {
 	const char *p = list, *comma;
-	char name[64];
-	size_t len;
+	char name[64];	/* checked: every name is shorter */
+	int rc = ub_report_metrics_check(list, 1, e);
 
-	do {
+	while (!rc) {
 		comma = strchr(p, ',');
-		len = comma ? (size_t)(comma - p) : strlen(p);
-		snprintf(name, sizeof(name), "%.*s", (int)(len < sizeof(name) ? len : 0), p);
-		if (len >= sizeof(name) || !ub_report_metric_valid(name))
-			return ub_fail(e, UB_EUSAGE, "--metric %.*s is not known", (int)len, p);
+		snprintf(name, sizeof(name), "%.*s", (int)(comma ? comma - p : strlen(p)), p);
 		if (col_add(m, name, 0))
 			return ub_fail(e, UB_EDATA, "out of memory");
+		if (!comma)
+			break;
 		p = comma + 1;
-	} while (comma);
-	return UB_OK;
+	}
+	return rc;
 }
 
 /*

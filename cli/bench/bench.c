@@ -25,26 +25,29 @@
 #include "cli/bench/cost.h"
 #include "results-db/db.h"
 
+static void vlog(const char *fmt, va_list ap)
+{
+	fputs("bench: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void bench_log(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("bench: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vlog(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void bench_die(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("bench: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vlog(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(1);
 }
 

@@ -22,7 +22,7 @@
 
 static const char *const lab_devices[] = { "nullb0", "nvme0n1" };
 #define NDEV 2
-#define LAB_ENGINE "/usr/local/lib/fio/fio-uringbpf.so"	/* where scripts/lab puts the build */
+#define LAB_ENGINE "/usr/local/lib/fio/fio-uringbpf.so"	/* where uringbpf lab puts the build */
 
 /* FILE under the data root: $UB_DATADIR, PREFIX/share/uringbpf, the checkout. */
 int bench_data_file(const struct bench *b, const char *rel, char *path, size_t len)

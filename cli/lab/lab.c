@@ -100,7 +100,8 @@ static int lab_main_run(int argc, char **argv, const char *root)
 {
 	static const char *const stale[] = { "status", "stdout", "stderr", "console.log", "dmesg",
 					     "timed_out", "seconds" };
-	struct sigaction sa = { .sa_handler = on_signal }, old[3];
+	/* Static: set between setjmp() and a longjmp() that reads them. */
+	static struct sigaction sa = { .sa_handler = on_signal }, old[3];
 	const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
 	char *volatile work = NULL;
 	volatile int handlers = 0;

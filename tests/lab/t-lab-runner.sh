@@ -10,9 +10,9 @@
 # and the exact "lab: " messages.
 source "$UB_TOP/tests/lib.sh"
 CLI=$UB_BUILD/uringbpf
-[ -x "$CLI" ] || { skip_all lab-runner 44 "no $CLI (run make)"; }
+[ -x "$CLI" ] || { skip_all lab-runner 52 "no $CLI (run make)"; }
 for t in cpio gzip xz zstd tar; do
-	command -v "$t" >/dev/null || skip_all lab-runner 44 "no $t"
+	command -v "$t" >/dev/null || skip_all lab-runner 52 "no $t"
 done
 ub_scratch_init /tmp
 S=$UB_SCRATCH
@@ -65,7 +65,8 @@ printf '%s\n' "$@" >"$FAKE_DIR/qemu.args"
 con= res= initrd=
 while [ $# -gt 0 ]; do
 	case $1 in
-	-serial) con=${2#file:}; shift ;;
+	-serial) case $2 in file:*) con=${2#file:} ;; esac; shift ;;
+	-chardev) con=${2##*logfile=}; shift ;;	# shell: the console on stdio, logged
 	-initrd) initrd=$2; shift ;;
 	-drive) case $2 in *id=res*) res=${2#file=}; res=${res%%,*} ;; esac; shift ;;
 	esac
@@ -101,7 +102,7 @@ export TMPDIR=$S/tmp
 mkdir -p "$TMPDIR"
 unset UB_LAB_TCG
 busybox=${UB_BUSYBOX:-/bin/busybox}
-[ -x "$busybox" ] || skip_all lab-runner 44 "no $busybox (scripts/install-deps.sh installs busybox-static)"
+[ -x "$busybox" ] || skip_all lab-runner 52 "no $busybox (scripts/install-deps.sh installs busybox-static)"
 
 # lab ARGS: "rc|stdout|stderr" of uringbpf lab ARGS, fresh fake state.
 lab() {
@@ -179,6 +180,22 @@ expect_eq initrd-cached "$(ls "$S/cache/lab/initrd" | wc -l)" 1
 got=$(FAKE_MODE=ok UB_FIO=$S/no-fio lab run --out "$S/r0" -- true)
 expect_eq no-fio "$(head -n 1 <<<"$got" | cut -d'|' -f3)" "lab: no fio at $S/no-fio (scripts/install-deps.sh builds it): the guest has none"
 
+# An ASan engine: the guest's fio becomes a wrapper preloading its runtime, the
+# real fio (here /bin/true) moves to fio.bin.
+if command -v gcc >/dev/null && echo 'int f(void) { return 0; }' |
+	gcc -shared -fPIC -fsanitize=address -x c - -o "$S/asan-engine.so" 2>/dev/null; then
+	asan=$(ldd "$S/asan-engine.so" | awk '$1 ~ /^libasan/ { print $3 }')
+	FAKE_MODE=ok UB_ENGINE=$S/asan-engine.so lab run --out "$S/ra" -- true >/dev/null
+	rm -rf "$S/z" && mkdir -p "$S/z" && (cd "$S/z" && gzip -dc "$S/initrd.seen" | cpio -id --quiet 2>/dev/null)
+	expect_eq asan-wrapper "$(grep '^LD_PRELOAD' "$S/z/usr/local/bin/fio")|$(stat -c %a "$S/z/usr/local/bin/fio")|$(cmp "$S/z/usr/local/bin/fio.bin" /bin/true 2>/dev/null; echo $?)" \
+		"LD_PRELOAD=\"$asan\" exec /usr/local/bin/fio.bin \"\$@\"|755|0"
+	expect_eq asan-files "$(cat "$S/z/etc/uringbpf/engine-build")|$(cmp "$S/z/etc/uringbpf/lsan.supp" "$UB_TOP/tests/asan/lsan.supp" && echo same)|$(test -f "$S/z$asan" && echo runtime)" \
+		"asan|same|runtime"
+	expect_eq asan-info "$(grep '^engine=' "$S/ra/.lab/info")" "engine=$S/asan-engine.so (asan: fio preloads the ASan runtime)"
+else
+	skip "lab-runner-asan: gcc cannot build an ASan object here (stands for 3 checks)"
+fi
+
 # No --out: the files left in /out are counted; a kernel warning is reported.
 got=$(FAKE_MODE=ok FAKE_STATUS=0 FAKE_DMESG='[    2.0] WARNING: fake at x.c:1' UB_LAB_TCG=single lab run --poll-queues 0 -- true)
 expect_eq no-out "$got" "0|guest says hi|lab: the guest kernel log reports: [    2.0] WARNING: fake at x.c:1 (see $(sed -n 's|^file:\(.*\)/console.log$|\1|p' "$S/qemu.args")/dmesg)
@@ -196,6 +213,17 @@ lab: running|"
 got=$(FAKE_MODE=timeout lab run --timeout 60 --out "$S/r3" -- sleep 99)
 expect_eq timeout "$got" "124|guest says hi|guest warns
 lab: the command timed out after 30s in the guest"
+
+# shell: QEMU on the terminal, the console logged; results still come back.
+got=$(FAKE_MODE=ok lab shell --out "$S/rs" </dev/null)
+expect_eq shell "$got" "7||"
+expect_eq shell-args "$(tr '\n' ' ' <"$S/qemu.args" | sed 's/.*virtio-blk-pci,drive=res //')" \
+	"-chardev stdio,id=con,mux=on,signal=off,logfile=$S/rs/.lab/console.log -serial chardev:con -mon chardev=con "
+expect_eq shell-cmd "$(cd "$S" && gzip -dc run.seen | cpio -i --to-stdout --quiet lab/run/cmd 2>/dev/null)" ": interactive"
+expect_eq shell-no-command "$(lab shell -- true)" "2||lab shell: takes no command (uringbpf lab run [OPTIONS] -- CMD ARGS runs one)"
+
+# fetch is scripts/lab's: it verifies the cached kernel and says which.
+expect_eq fetch "$(lab fetch | head -n 1)" "0|lab: kernel $rel"
 
 # A boot that never reached /init is booted once more; its console kept.
 got=$(FAKE_MODE=panic-once lab run --out "$S/r4" -- true)

@@ -74,7 +74,7 @@ static void console_tail(const char *console_log)
 			lines++;
 	if (*p == '\n')
 		p++;
-	for (char *l = p, *nl; *l || l == p; l = nl + 1) {
+	for (char *l = p, *nl; *l; l = nl + 1) {
 		nl = strchr(l, '\n');
 		fprintf(stderr, "  | %.*s\n", nl ? (int)(nl - l) : (int)strlen(l), l);
 		if (!nl)

@@ -10,9 +10,9 @@
 # and the exact "lab: " messages.
 source "$UB_TOP/tests/lib.sh"
 CLI=$UB_BUILD/uringbpf
-[ -x "$CLI" ] || { skip_all lab-runner 52 "no $CLI (run make)"; }
+[ -x "$CLI" ] || { skip_all lab-runner 54 "no $CLI (run make)"; }
 for t in cpio gzip xz zstd tar; do
-	command -v "$t" >/dev/null || skip_all lab-runner 52 "no $t"
+	command -v "$t" >/dev/null || skip_all lab-runner 54 "no $t"
 done
 ub_scratch_init /tmp
 S=$UB_SCRATCH
@@ -78,7 +78,7 @@ n=$(cat "$FAKE_DIR/boots" 2>/dev/null || echo 0)
 echo $((n + 1)) >"$FAKE_DIR/boots"
 case $FAKE_MODE in
 panic-once) [ "$n" = 0 ] && { printf '[    0.5] Kernel panic - not syncing: fake\r\n' >>"$con"; exit 0; } ;;
-hang) printf '[    0.1] booting\r\n' >>"$con"; sleep 60; exit 0 ;;
+hang) printf '[    0.1] booting\r\n' >>"$con"; exec -a "$0" sleep 60 ;;	# pgrep finds it by our name
 nothing) printf 'lab: init on fake\r\n' >>"$con"; echo "fake qemu: boom" >&2; exit 3 ;;
 esac
 printf '[    0.1] Linux version fake\r\nlab: init on fake\r\nlab: running\r\n' >>"$con"
@@ -102,7 +102,7 @@ export TMPDIR=$S/tmp
 mkdir -p "$TMPDIR"
 unset UB_LAB_TCG
 busybox=${UB_BUSYBOX:-/bin/busybox}
-[ -x "$busybox" ] || skip_all lab-runner 52 "no $busybox (scripts/install-deps.sh installs busybox-static)"
+[ -x "$busybox" ] || skip_all lab-runner 54 "no $busybox (scripts/install-deps.sh installs busybox-static)"
 
 # lab ARGS: "rc|stdout|stderr" of uringbpf lab ARGS, fresh fake state.
 lab() {
@@ -240,6 +240,20 @@ lab: the guest did not reach /init within 1s; console log: $S/r5/.lab/console.lo
 expect_eq hang-boots "$(cat "$S/boots")|$(tr -d '\r' <"$S/r5/.lab/dmesg")|$((SECONDS - start < 20))" "2|[    0.1] booting|1"
 expect_eq hang-console-tail "$(grep -c '^  | \[    0.1\] booting' <<<"$got")" 1
 expect_eq no-qemu-left "$(pgrep -f "$S/qemu" || echo none)" none
+
+# SIGTERM (or Ctrl-C) while it boots: QEMU stopped, the scratch folder gone, 130.
+FAKE_MODE=hang "$CLI" lab run --out "$S/r6" -- true >"$S/out" 2>"$S/err" &
+pid=$!
+for i in $(seq 50); do [ -s "$S/r6/.lab/console.log" ] && break; sleep 0.1; done
+kill -TERM "$pid"
+wait "$pid"
+expect_eq sigterm "$?|$(cat "$S/err")|$(pgrep -f "$S/qemu" || echo none)|$(ls "$TMPDIR" | wc -l)" \
+	"130|lab: interrupted; QEMU stopped|none|0"
+
+# "lab test" needs a checkout's harness: an installed data root has none.
+mkdir -p "$S/data/scripts" && cp "$UB_TOP/scripts/lab" "$S/data/scripts/lab"
+expect_eq test-no-checkout "$(UB_DATADIR=$S/data lab test)" \
+	"1||lab test: $S/data/tests/lab/run-guest-tests.sh is not there (uringbpf lab test needs a checkout: its tests/lab/)"
 
 # /init spoke but wrote no results, QEMU failed: 125 naming QEMU's last line; no retry.
 got=$(FAKE_MODE=nothing lab run -- true)

@@ -4,8 +4,9 @@
  * drive, a result disk).  The kernel itself is fetched and verified by the
  * installing script scripts/lab (its "ensure" entry); everything else is
  * here: options (options.c), the kernel manifest (kernel.c), the initramfs
- * (initrd.c, modules.c), the boot (boot.c), the results (results.c), small
- * process and file helpers (util.c), and the command (lab.c).
+ * (initrd.c, modules.c, image.c), the boot (boot.c), the results
+ * (results.c), small process and file helpers (util.c), and the command
+ * (lab.c).
  *
  * Exit codes of "run": the command's status; 124 the command timed out in
  * the guest; 125 the lab itself failed; 2 a usage error.
@@ -85,6 +86,12 @@ const char *lab_build_initrd(const struct lab_env *e, const struct lab_kernel *k
 void lab_build_run_initrd(const struct lab_env *e, const struct lab_opts *o,
 			  const struct lab_kernel *k, const char *base, const char *initrd);
 int lab_engine_is_asan(const char *engine);
+
+/* image.c */
+void lab_list_dir(const char *dir, const char *file);
+char *lab_stage_hash(const char *dir, const char *work);
+void lab_cpio_gz(const char *dir, const char *list, const char *img, int reproducible);
+void lab_prune_images(const char *dir, int keep);
 
 /* boot.c */
 struct lab_boot {

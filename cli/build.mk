@@ -3,14 +3,15 @@
 # binary under the alias name (it runs "uringbpf db").  cli/bench/ is
 # "uringbpf bench" (our engine against fio's engines and t/io_uring); cli/plot/
 # is "uringbpf plot" (charts from the results library, drawn by gnuplot);
-# cli/sweep/ is "uringbpf sweep" (a file per job, one header); cli/demo.c is
+# cli/sweep/ is "uringbpf sweep" (a file per job, one header); cli/lab/ is
+# "uringbpf lab" (the QEMU kernel lab: initramfs, boot, results); cli/demo.c is
 # "uringbpf demo" (make demo: the sweep, the drawing, the tables).
 UB_CLI := $(B)/uringbpf
 ALL_TARGETS += $(UB_CLI)
 
-CLI_SRCS := $(wildcard cli/*.c cli/bench/*.c cli/plot/*.c cli/sweep/*.c)
+CLI_SRCS := $(wildcard cli/*.c cli/bench/*.c cli/lab/*.c cli/plot/*.c cli/sweep/*.c)
 CLI_OBJS := $(patsubst cli/%.c,$(B)/cli/%.o,$(CLI_SRCS))
-CLI_HDRS := $(wildcard cli/*.h cli/bench/*.h cli/plot/*.h cli/sweep/*.h) results-db/db.h
+CLI_HDRS := $(wildcard cli/*.h cli/bench/*.h cli/lab/*.h cli/plot/*.h cli/sweep/*.h) results-db/db.h
 
 $(B)/cli/%.o: cli/%.c $(CLI_HDRS) config-host.mak
 	@mkdir -p $(dir $@)

@@ -48,7 +48,7 @@ static const char usage_text[] =
 "  --target PATH     a real device, e.g. /dev/nvme0n1 (or TARGET=PATH); reads only.\n"
 "                    Default: a 256 MiB file in a work directory on /dev/shm,\n"
 "                    removed at the end (IOPOLL is skipped there: tmpfs can't poll)\n"
-"  --lab             run the sweep in the kernel lab (scripts/lab: Linux 7.3 in\n"
+"  --lab             run the sweep in the kernel lab (uringbpf lab: Linux 7.3 in\n"
 "                    QEMU) on its emulated NVMe, where all four modes run\n"
 "  --runtime S       seconds per point [2]\n"
 "  --iodepths LIST   [1,8,16,32]\n"

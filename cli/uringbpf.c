@@ -3,16 +3,14 @@
  * uringbpf: the one command, git-style.  A table of subcommands; "db" runs
  * the results-database tool in this process (results-db/cli.c); "sweep",
  * "plot", "demo", "bench" and "cgexec" run in this process too (cli/sweep/,
- * cli/plot/, cli/demo.c, cli/bench/, cli/cgexec.c); "lab" execs its script.
- * Data (profiles, gnuplot templates, scripts/lab and the lab's guest
- * drivers) is found relative to this binary, so a checkout and an installed
- * tree both work:
+ * cli/plot/, cli/demo.c, cli/bench/, cli/cgexec.c, cli/lab/).
+ * Data (profiles, gnuplot templates, scripts/lab (the lab kernel's fetch)
+ * and the lab's guest drivers) is found relative to this binary, so a
+ * checkout and an installed tree both work:
  *   checkout:  ROOT/build/uringbpf      -> ROOT/scripts/lab
  *   installed: PREFIX/bin/uringbpf      -> PREFIX/share/uringbpf/scripts/lab
- * The script gets, unless already set, UB_DB (this binary as uringbpf-db),
- * UB_PROFILES_DIR and UB_ENGINE, so it needs no checkout.
  * Run as "uringbpf-db" (a link to this binary), it is "uringbpf db".
- * Exit codes: 0 ok, 1 failure, 2 usage; a script's own status otherwise.
+ * Exit codes: 0 ok, 1 failure, 2 usage; lab run: its command's status.
  */
 #include <errno.h>
 #include <limits.h>
@@ -24,6 +22,7 @@
 #include "cli/bench/bench.h"
 #include "cli/cgexec.h"
 #include "cli/demo.h"
+#include "cli/lab/lab.h"
 #include "cli/plot/plot.h"
 #include "cli/sweep/sweep.h"
 #include "results-db/db.h"
@@ -36,7 +35,6 @@
 struct cmd {
 	const char *name;
 	int (*fn)(const struct cmd *c, int argc, char **argv);
-	const char *script;	/* under the data root, for script commands */
 	const char *help;
 };
 
@@ -45,21 +43,21 @@ static int cmd_compare_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_cgexec_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_plot_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_bench_fn(const struct cmd *c, int argc, char **argv);
-static int cmd_script(const struct cmd *c, int argc, char **argv);
+static int cmd_lab_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_sweep_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_demo_fn(const struct cmd *c, int argc, char **argv);
 static int cmd_help(const struct cmd *c, int argc, char **argv);
 
 static const struct cmd cmds[] = {
-	{ "sweep",   cmd_sweep_fn,   NULL,            "run a fio profile over modes x iodepths, import into SQLite" },
-	{ "db",      cmd_db_fn,      NULL,            "query and fill the results database (also: uringbpf-db)" },
-	{ "plot",    cmd_plot_fn,    NULL,            "draw a sweep from the database (PNG + SVG) and its table" },
-	{ "compare", cmd_compare_fn, NULL,            "sweep B against baseline A per point; exit 1 on a regression" },
-	{ "demo",    cmd_demo_fn,    NULL,            "the seed-table sweep on a default target, graph and table" },
-	{ "lab",     cmd_script,     "scripts/lab",   "the QEMU kernel lab (Linux 7.3, emulated NVMe)" },
-	{ "bench",   cmd_bench_fn,   NULL,            "our engine against fio io_uring, libaio and t/io_uring" },
-	{ "cgexec",  cmd_cgexec_fn,  NULL,            "run a command in a cgroup of its own, write its CPU time (JSON)" },
-	{ "help",    cmd_help,       NULL,            "this list, or one command's help: uringbpf help CMD" },
+	{ "sweep",   cmd_sweep_fn,   "run a fio profile over modes x iodepths, import into SQLite" },
+	{ "db",      cmd_db_fn,      "query and fill the results database (also: uringbpf-db)" },
+	{ "plot",    cmd_plot_fn,    "draw a sweep from the database (PNG + SVG) and its table" },
+	{ "compare", cmd_compare_fn, "sweep B against baseline A per point; exit 1 on a regression" },
+	{ "demo",    cmd_demo_fn,    "the seed-table sweep on a default target, graph and table" },
+	{ "lab",     cmd_lab_fn,     "the QEMU kernel lab (Linux 7.3, emulated NVMe)" },
+	{ "bench",   cmd_bench_fn,   "our engine against fio io_uring, libaio and t/io_uring" },
+	{ "cgexec",  cmd_cgexec_fn,  "run a command in a cgroup of its own, write its CPU time (JSON)" },
+	{ "help",    cmd_help,       "this list, or one command's help: uringbpf help CMD" },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
@@ -144,8 +142,6 @@ static const char *bin_dir(void)
 	return dir;
 }
 
-static int is_exec(const char *p) { return access(p, X_OK) == 0; }
-
 /* The data root holding scripts/, plot/, profiles/: $UB_DATADIR, else the
  * installed share/uringbpf beside bin/, else the checkout above build/;
  * the first with the file script (mode: access(2)'s X_OK, R_OK). */
@@ -204,30 +200,34 @@ static void default_engine(const char *bin)
 		default_env("UB_ENGINE", UB_FIO_PREFIX "/lib/fio/fio-uringbpf.so");
 }
 
-static int cmd_script(const struct cmd *c, int argc, char **argv)
+/*
+ * cli/lab/: in this process, with the data root's scripts/lab (the kernel
+ * fetch) and scripts/lab-guest/.  Its help needs no data.  It ends the
+ * process itself: its strings live until then (one run per process), so an
+ * ASan build's leak report at exit would be noise.
+ */
+static int cmd_lab_fn(const struct cmd *c, int argc, char **argv)
 {
-	char root[PATH_MAX], tried[3 * PATH_MAX + 256], path[PATH_MAX + 64], p[PATH_MAX + 64];
+	char root[PATH_MAX], tried[3 * PATH_MAX + 256];
 	const char *bin = bin_dir();
+	int help = argc < 2, rc;
 
-	if (data_root(c->script, X_OK, root, tried, sizeof(tried))) {
-		fprintf(stderr, PROG " %s: %s not found (looked for %s): run 'make' in the checkout, "
-			"or 'make install', or set UB_DATADIR\n", c->name, c->script,
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help") || !strcmp(argv[i], "help"))
+			help = 1;
+	if (help)
+		return cmd_lab(argc, argv, NULL);
+	if (data_root("scripts/lab", X_OK, root, tried, sizeof(tried))) {
+		fprintf(stderr, PROG " %s: scripts/lab not found (looked for %s): run 'make' in the "
+			"checkout, or 'make install', or set UB_DATADIR\n", c->name,
 			tried[0] ? tried : "no place: /proc/self/exe is unreadable");
 		return UB_EDATA;
 	}
-	if (bin) {
-		snprintf(p, sizeof(p), "%s/uringbpf-db", bin);
-		if (is_exec(p))
-			default_env("UB_DB", p);
+	if (bin)
 		default_engine(bin);
-	}
-	snprintf(p, sizeof(p), "%s/profiles", root);
-	default_env("UB_PROFILES_DIR", p);
-	snprintf(path, sizeof(path), "%s/%s", root, c->script);
-	argv[0] = path;
-	execv(path, argv);
-	fprintf(stderr, PROG " %s: can't run %s: %s\n", c->name, path, strerror(errno));
-	return UB_EDATA;
+	rc = cmd_lab(argc, argv, root);
+	fflush(NULL);
+	_exit(rc);
 }
 
 /*

@@ -6,10 +6,10 @@ set -u
 : "${UB_BUILD:=$UB_TOP/build}"
 UB_FIO=${UB_FIO:-$UB_TOP/.deps/fio/fio}
 UB_ENGINE=${UB_ENGINE:-$UB_BUILD/fio-uringbpf.so}
-# Exported: the tests and scripts/lab use the DB tool under test
+# Exported: the tests and the lab use the DB tool under test
 # (build-asan has no build/uringbpf-db to fall back on).
 export UB_DB=${UB_DB:-$UB_BUILD/uringbpf-db}
-# Tests boot the lab single-threaded (scripts/lab: no boot Oops), sweeps too.
+# Tests boot the lab single-threaded (cli/lab/lab.c: no boot Oops), sweeps too.
 export UB_LAB_TCG=${UB_LAB_TCG:-single}
 UB_FAILS=0
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * uringbpf bench --lab: the same plan in the kernel lab (scripts/lab:
+ * uringbpf bench --lab: the same plan in the kernel lab (uringbpf lab run:
  * Linux 7.3 under QEMU TCG), on null_blk (poll queues) and the emulated
  * NVMe, in one boot.  The guest has busybox sh, fio, t-io_uring and our
  * engine: the plan goes in as data (one run a line: kind, where its files
@@ -18,10 +18,11 @@
 #include <unistd.h>
 
 #include "cli/bench/bench.h"
+#include "cli/lab/lab.h"
 
 static const char *const lab_devices[] = { "nullb0", "nvme0n1" };
 #define NDEV 2
-#define LAB_ENGINE "/usr/local/lib/fio/fio-uringbpf.so"	/* where scripts/lab puts the build */
+#define LAB_ENGINE "/usr/local/lib/fio/fio-uringbpf.so"	/* where uringbpf lab puts the build */
 
 /* FILE under the data root: $UB_DATADIR, PREFIX/share/uringbpf, the checkout. */
 int bench_data_file(const struct bench *b, const char *rel, char *path, size_t len)
@@ -94,8 +95,9 @@ static int libaio_files(const struct bench *b, char files[2][2 * PATH_MAX + 8])
 	return 2;
 }
 
-/* scripts/lab with its output, each line as "  lab: LINE", on stderr; its status. */
-static int run_lab(char **argv)
+/* "lab run ARGV" (cli/lab/, in a child) with its output, each line as "  lab: LINE",
+ * on stderr; its status.  ROOT: the data root. */
+static int run_lab(char **argv, const char *root)
 {
 	int p[2], status;
 	char *line = NULL;
@@ -110,11 +112,15 @@ static int run_lab(char **argv)
 	if (pid < 0)
 		bench_die("fork: %s", strerror(errno));
 	if (pid == 0) {
+		int n = 0;
+
 		if (dup2(p[1], 1) < 0 || dup2(p[1], 2) < 0)
 			_exit(127);
-		execv(argv[0], argv);
-		fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
+		while (argv[n])
+			n++;
+		n = lab_run_child(n, argv, root);
+		fflush(NULL);
+		_exit(n);
 	}
 	close(p[1]);
 	f = fdopen(p[0], "r");
@@ -276,7 +282,6 @@ void bench_lab(const struct bench *b, const char *out, int *failures)
 	bench_spawn(rm, NULL, NULL);
 	snprintf(fopt_plan, sizeof(fopt_plan), "%s:/lab/bench-plan.txt", plan_path);
 	snprintf(fopt_guest, sizeof(fopt_guest), "%s:/lab/bench-guest.sh", guest);
-	argv[a++] = lab;
 	argv[a++] = "run";
 	argv[a++] = "--null-blk";
 	argv[a++] = "--out";
@@ -296,7 +301,8 @@ void bench_lab(const struct bench *b, const char *out, int *failures)
 	argv[a++] = "/lab/bench-guest.sh";
 	argv[a++] = "/lab/bench-plan.txt";
 	argv[a] = NULL;
-	rc = run_lab(argv);
+	lab[strlen(lab) - strlen("/scripts/lab")] = 0;	/* the data root */
+	rc = run_lab(argv, lab);
 	if (rc)
 		fprintf(stderr, "bench: the lab exited %d (see %s/.lab/); tabulating what finished\n",
 			rc, labout);

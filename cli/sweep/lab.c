@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * --lab: one boot of the kernel lab (scripts/lab run) runs the whole plan.
+ * --lab: one boot of the kernel lab (uringbpf lab run, cli/lab/) runs the whole plan.
  * The plan goes to the guest as data, OUT/jobs/plan.tsv (a point per line,
  * in run order) beside the job files, with the profile's prepare step in
  * OUT/jobs/prepare.cmd; the static guest driver scripts/lab-guest/run-plan.sh
@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli/lab/lab.h"
 #include "cli/sweep/sweep.h"
 
 static const char *driver(void)
@@ -27,7 +28,7 @@ static const char *target_name(void)
 
 void sw_lab_dry_run(void)
 {
-	printf("dry run: scripts/lab run -- sh /lab/run-plan.sh /lab/jobs/plan.tsv %s %d, which "
+	printf("dry run: uringbpf lab run -- sh /lab/run-plan.sh /lab/jobs/plan.tsv %s %d, which "
 	       "runs in the guest:\n", target_name(), SW_IOPS_LOG_MS);
 }
 
@@ -102,7 +103,6 @@ void sw_run_lab(void)
 		char *argv[20];
 		int n = 0;
 
-		argv[n++] = sw_printf("%s/scripts/lab", sw.top);
 		argv[n++] = "run";
 		argv[n++] = "--out";
 		argv[n++] = (char *)lab_out;
@@ -127,8 +127,10 @@ void sw_run_lab(void)
 		dup2(p[1], 1);
 		dup2(p[1], 2);
 		close(p[1]);
-		execv(argv[0], argv);
-		_exit(127);
+		/* The lab in this child (its stdout and stderr: the pipe). */
+		n = lab_run_child(n, argv, sw.top);
+		fflush(NULL);
+		_exit(n);
 	}
 	close(p[1]);
 	/* Its lines as "  lab: LINE" (a signal stops the reading, not the lab). */

@@ -53,7 +53,7 @@ void sw_usage(FILE *f)
 "                       or a partition table (destroys it)\n"
 "  --client H[,H...]    run on fio servers (fio --server) through fio's client mode,\n"
 "                       HOST or HOST:PORT each; results are imported per host\n"
-"  --lab                run in the kernel lab (scripts/lab: Linux 7.3 in QEMU) on its\n"
+"  --lab                run in the kernel lab (uringbpf lab: Linux 7.3 in QEMU) on its\n"
 "                       emulated NVMe [--target /dev/nvme0n1]; the guest runs the\n"
 "                       whole plan in one boot, the results are imported here after\n"
 "  --precondition       before the points, write a block device sequentially twice,\n"

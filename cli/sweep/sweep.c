@@ -268,7 +268,7 @@ int cmd_sweep(int argc, char **argv, const char *top)
 		printf("  targets are on the fio servers: poll-queue and filesystem checks are not done "
 		       "here\n");
 	if (sw.kind == SW_LAB)
-		printf("  in the kernel lab (scripts/lab run): %s is the guest's %s\n", sw.target,
+		printf("  in the kernel lab (uringbpf lab run): %s is the guest's %s\n", sw.target,
 		       !strncmp(sw.target, "/dev/nullb", 10) ? "null_blk device" : "emulated NVMe");
 	if (sw.prepare)
 		printf("  prepare: %s\n", sw.prepare);

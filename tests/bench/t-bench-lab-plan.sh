@@ -1,6 +1,7 @@
 #!/bin/bash
-# uringbpf bench --lab without QEMU: a stub scripts/lab (found through
-# UB_DATADIR) runs the real guest driver bench/lab-guest.sh on this host,
+# uringbpf bench --lab without QEMU: a stub lab (UB_LAB_RUNNER, run in place
+# of "uringbpf lab run" with its arguments; the data root from UB_DATADIR)
+# runs the real guest driver bench/lab-guest.sh on this host,
 # with stub fio and t-io_uring that record their arguments and answer with
 # a fixture's fio JSON / fixed IOPS lines.  Checks the plan the host writes
 # (data, one run a line), that the driver hands each run exactly its
@@ -15,7 +16,7 @@ mkdir -p "$S/data/scripts" "$S/data/bench" "$S/bin"
 cp "$UB_TOP/bench/lab-guest.sh" "$S/data/bench/lab-guest.sh"
 cat >"$S/data/scripts/lab" <<'STUB'
 #!/bin/bash
-# Stub of scripts/lab run: the guest is this host; /out is --out.
+# Stub of "uringbpf lab run": the guest is this host; /out is --out.
 out= plan= guest=
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -44,6 +45,7 @@ printf 'IOPS=100.00K, BW=390MiB/s, IOS/call=1/1\nIOPS=100.00K, BW=390MiB/s, IOS/
 STUB
 chmod +x "$S/data/scripts/lab" "$S/bin/fio" "$S/bin/t-io_uring"
 export STUB_BIN=$S/bin
+export UB_LAB_RUNNER=$S/data/scripts/lab
 
 out=$S/lab-run
 args=(--lab --iodepths 1 --modes interrupt,iopoll --peers io_uring,t-io_uring --runtime 0.3

@@ -1,8 +1,9 @@
 #!/bin/bash
-# The installed CLI from outside the checkout runs "uringbpf sweep --lab": the
-# installed scripts/lab boots the kernel lab with the installed engine and the
-# fio on PATH, the guest runs the plan on its emulated NVMe, and the runs are
-# imported here with the guest's kernel.  Skips like tests/sweep/t-sweep-lab.sh.
+# The installed CLI from outside the checkout runs "uringbpf sweep --lab": it
+# boots the kernel lab (its kernel verified by the installed scripts/lab, the
+# guest's /init from the installed scripts/lab-guest/) with the installed
+# engine and the fio on PATH, the guest runs the plan on its emulated NVMe,
+# and the runs are imported here with the guest's kernel.  Skips like tests/sweep/t-sweep-lab.sh.
 source "$UB_TOP/tests/lib.sh"
 source "$UB_TOP/tests/sweep/sweep-lib.sh"
 source "$UB_TOP/tests/cli/cli-lib.sh"

@@ -59,12 +59,18 @@ expect_eq db-usage-error "$(run db --db "$UB_SCRATCH/x.db" nosuch | cut -d'|' -f
 expect_eq sweep-usage-error "$(run sweep --no-such-option | cut -d'|' -f1)" 2
 expect_eq compare-usage-error "$(run compare --no-such-option | cut -d'|' -f1)" 2
 
-# A script command (lab: the only one) with no script tree beside the binary: exit 1, one line.
+# The lab (in the binary) with no data tree beside the binary (scripts/lab for
+# the kernel, the guest's init): exit 1, one line; its --help needs no data.
 mkdir -p "$UB_SCRATCH/lone/bin"
 cp "$CLI" "$UB_SCRATCH/lone/bin/uringbpf"
 l=$UB_SCRATCH/lone
-out=$(env -u UB_DATADIR "$l/bin/uringbpf" lab --help 2>&1); rc=$?
+out=$(env -u UB_DATADIR "$l/bin/uringbpf" lab run -- true 2>&1); rc=$?
 expect_eq no-scripts "$rc|$out" "1|uringbpf lab: scripts/lab not found (looked for $l/bin/../share/uringbpf/scripts/lab, $l/bin/../scripts/lab): run 'make' in the checkout, or 'make install', or set UB_DATADIR"
+out=$(env -u UB_DATADIR "$l/bin/uringbpf" lab --help 2>&1 | sed -n '1p; 2s/  *get, .*//p'); rc=$?
+expect_eq lone-lab-help "$rc|$out" "0|Usage:
+  uringbpf lab fetch"
+out=$(env -u UB_DATADIR "$l/bin/uringbpf" lab run --help 2>&1 | sed -n '3s/  *boot, .*//p'); rc=$?
+expect_eq lone-lab-run-help "$rc|$out" "0|  uringbpf lab run [OPTIONS] -- CMD ARGS"
 # The demo (in the binary) needs the profiles of a data tree too, not for --help.
 out=$(env -u UB_DATADIR "$l/bin/uringbpf" demo --runtime 1 2>&1); rc=$?
 expect_eq demo-no-profiles "$rc|$out" "1|uringbpf demo: profiles/seed-table.fio not found (looked for $l/bin/../share/uringbpf/profiles/seed-table.fio, $l/bin/../profiles/seed-table.fio): run 'make' in the checkout, or 'make install', or set UB_DATADIR"
@@ -75,10 +81,9 @@ out=$(env -u UB_DATADIR "$l/bin/uringbpf" sweep --target /dev/null 2>&1); rc=$?
 expect_eq no-profiles "$rc|$out" "1|uringbpf sweep: profiles/seed-table.fio not found (looked for $l/bin/../share/uringbpf/profiles/seed-table.fio, $l/bin/../profiles/seed-table.fio): run 'make' in the checkout, or 'make install', or set UB_DATADIR"
 out=$(env -u UB_DATADIR "$l/bin/uringbpf" sweep --help 2>&1 | head -n 1); rc=$?
 expect_eq lone-sweep-help "$rc|$out" "0|Usage: uringbpf sweep --target PATH [options]"
-# UB_DATADIR points it at a tree.
-out=$(UB_DATADIR=$UB_TOP "$l/bin/uringbpf" lab --help 2>&1 | sed -n '1p; 2s/  *get, .*//p'); rc=$?
-expect_eq datadir-env "$rc|$out" "0|Usage:
-  scripts/lab fetch"
+# UB_DATADIR points it at a tree: "lab test" runs its tests/lab/run-guest-tests.sh.
+out=$(UB_DATADIR=$UB_TOP "$l/bin/uringbpf" lab test --no-such 2>&1); rc=$?
+expect_eq datadir-env "$rc|$out" "2|lab test: unknown option '--no-such'"
 # plot runs in the binary; its gnuplot templates come from the data root.
 : >"$UB_SCRATCH/empty.db"
 out=$(env -u UB_DATADIR -u UB_PLOT_DIR "$l/bin/uringbpf" plot --db "$UB_SCRATCH/empty.db" --sweep s --out "$UB_SCRATCH/p" 2>&1); rc=$?

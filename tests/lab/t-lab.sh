@@ -1,6 +1,7 @@
 #!/bin/bash
 # The kernel lab: boot QEMU with Debian's Linux 7.3 and an emulated NVMe drive
-# (scripts/lab), run the guest tests tests/lab/guest/g-*.sh there, one boot per
+# (uringbpf lab run, driven by tests/lab/run-guest-tests.sh), run the guest
+# tests tests/lab/guest/g-*.sh there, one boot per
 # boot configuration, and relay their result lines so that each guest test
 # counts in the summary.
 # Under CI (CI=true) a lab that cannot run (no QEMU, no static busybox, no
@@ -9,7 +10,7 @@
 # Under check-asan (UB_ASAN=1) it runs the IOPOLL, passthrough and chain
 # guest tests once more with the ASan engine (build-asan) in the guest.
 source "$UB_TOP/tests/lib.sh"
-lab=$UB_TOP/scripts/lab
+lab=$UB_TOP/scripts/lab	# the kernel fetch
 patterns=()
 [ -z "${UB_ASAN:-}" ] || patterns=(iopoll passthru chain)
 
@@ -52,11 +53,11 @@ ub_scratch_init
 # beside t-lab.log (CI keeps that folder).
 out=$UB_BUILD/test-logs/t-lab
 start=$SECONDS
-UB_QEMU=$qemu "$lab" test --out "$out" "${patterns[@]}" | tee "$UB_SCRATCH/results"
+UB_QEMU=$qemu "$UB_TOP/tests/lab/run-guest-tests.sh" --out "$out" "${patterns[@]}" | tee "$UB_SCRATCH/results"
 rc=${PIPESTATUS[0]}
 echo "# lab: $((SECONDS - start))s, logs in $out"
 if [ "$rc" != 0 ] && ! grep -q '^not ok ' "$UB_SCRATCH/results"; then
-	not_ok "lab: scripts/lab test exited $rc (logs in $out)"
+	not_ok "lab: tests/lab/run-guest-tests.sh exited $rc (logs in $out)"
 fi
 if ! grep -qE '^(ok|not ok) ' "$UB_SCRATCH/results"; then
 	not_ok "lab: no guest test reported a result (logs in $out)"

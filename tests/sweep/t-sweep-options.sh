@@ -75,8 +75,8 @@ fi
 
 # --lab plans as data: the guest driver runs OUT/jobs/plan.tsv (no generated script).
 got=$("$SWEEP" --lab --configs interrupt --iodepths 1,4 --sweep-name labdry --out "$UB_SCRATCH/labdry" --dry-run 2>&1)
-expect_eq lab-dry-run "$(grep '^dry run: scripts/lab' <<<"$got")" \
-	"dry run: scripts/lab run -- sh /lab/run-plan.sh /lab/jobs/plan.tsv nvme0n1 250, which runs in the guest:"
+expect_eq lab-dry-run "$(grep '^dry run: uringbpf lab' <<<"$got")" \
+	"dry run: uringbpf lab run -- sh /lab/run-plan.sh /lab/jobs/plan.tsv nvme0n1 250, which runs in the guest:"
 expect_eq lab-dry-run-nothing-written "$([ -e "$UB_SCRATCH/labdry" ] && echo written || echo none)" none
 
 err demo-unknown "demo: unknown option '--bogus' (see --help)" $DEMO --bogus

@@ -1,6 +1,6 @@
 #!/bin/sh
 # uringbpf-db --device on the emulated NVMe: the device row holds what NVMe
-# Identify (libnvme) says: model "QEMU NVMe Ctrl", the serial scripts/lab
+# Identify (libnvme) says: model "QEMU NVMe Ctrl", the serial uringbpf lab
 # gives the drive, and the LBA size the block layer uses; the same through
 # the generic char device /dev/ng0n1.  (The host has no NVMe: t-db-import
 # skips this and points here.)

@@ -1,6 +1,6 @@
 # shellcheck shell=sh
 # Helpers for the kernel-lab guest tests (busybox ash: POSIX sh only).
-# scripts/lab test boots the guest and runs, in /lab,
+# tests/lab/run-guest-tests.sh boots the guest and runs, in /lab,
 #   . tests/lab/guest/lib.sh && lab_run_tests g-a.sh g-b.sh ...
 # Each g-*.sh sources this file, reports one line per sub-result and ends
 # with "finish":
@@ -27,7 +27,7 @@ fi
 
 # ------------------------------------------------------------ engines ---
 
-# Our engine, where fio's external:uringbpf finds it (scripts/lab copies
+# Our engine, where fio's external:uringbpf finds it (uringbpf lab copies
 # build/fio-uringbpf.so there when it has been built).
 LAB_ENGINE_SO=/usr/local/lib/fio/fio-uringbpf.so
 ENGINE=external:$LAB_ENGINE_SO

@@ -20,7 +20,7 @@ run_ctest() {
 	local bin name=$1 rc
 	shift
 	if ! bin=$(ub_ctest "$name"); then
-		skip "$name${1:+-$1}: build/tests/$name is not in the guest (scripts/lab copies build/tests/t-* when they are built)"
+		skip "$name${1:+-$1}: build/tests/$name is not in the guest (uringbpf lab copies build/tests/t-* when they are built)"
 		return 0
 	fi
 	"$bin" "$@" >"$LAB_OUT/$name${1:+-$1}.out" 2>&1

@@ -42,7 +42,7 @@ void bench_usage(FILE *f)
 	      "  --ours-opts \"OPTS\"   extra fio options for our engine only (e.g. --register_ring_fd=1)\n"
 	      "  --db PATH            results database (default results/results.db)\n"
 	      "  --out DIR            where results go (default results/bench-DATE)\n"
-	      "  --lab                run the plan in the kernel lab (scripts/lab, Linux 7.3 under QEMU\n"
+	      "  --lab                run the plan in the kernel lab (uringbpf lab: Linux 7.3 in QEMU\n"
 	      "                       TCG) on null_blk and the emulated NVMe, all four modes, in one\n"
 	      "                       boot; IOPS ratios only (defaults there: --repeats 1 --batch 0)\n"
 	      "  --callgrind          then measure instructions and io_uring_enter calls per I/O\n"

@@ -43,8 +43,9 @@ void sw_sample_add(const char *c, long qd, double kiops)
 }
 
 /*
- * The sample stddev (n-1) as a % of the mean, rounded to 2 decimals: 0 for
- * fewer than 2 samples; a mean of 0 (figures not read) is never steady.
+ * The sample stddev (n-1) as a % of the mean: 0 for fewer than 2 samples; a
+ * mean of 0 (figures not read) is never steady.  Not rounded: a bound finer
+ * than the printed 2 decimals (--max-stddev-pct 0.001) must still hold.
  */
 double sw_stddev_pct(const struct sw_samples *s)
 {
@@ -59,7 +60,7 @@ double sw_stddev_pct(const struct sw_samples *s)
 		return 1e9;
 	for (int i = 0; i < s->n; i++)
 		q += (s->v[i] - m) * (s->v[i] - m);
-	return round(100 * sqrt(q / (s->n - 1)) / m * 100) / 100;
+	return 100 * sqrt(q / (s->n - 1)) / m;
 }
 
 /* A resumed sweep's done points: their kIOPS (all hosts of a run summed). */
@@ -82,9 +83,18 @@ void sw_gate_resume_samples(void)
 	sqlite3_finalize(st);
 }
 
+/* A stddev % as printed: 2 decimals, or as many as it takes to differ from the bound. */
 static const char *pct(double v)
 {
-	return sw_printf("%.2f", v);
+	if (v >= 1e9)
+		return "1e+09";
+	for (int d = 2; d < 9; d++) {
+		const char *s = sw_printf("%.*f", d, v);
+
+		if ((strtod(s, NULL) > sw.max_sd) == (v > sw.max_sd))
+			return s;
+	}
+	return sw_printf("%g", v);
 }
 
 void sw_gate(void)
@@ -108,11 +118,11 @@ void sw_gate(void)
 				if (n >= sw.max_repeats) {
 					printf("  unstable: %s qd=%ld%s stddev %s%% > %s%% after %ld runs "
 					       "(--max-repeats)\n", name, qd, sw_ax_note(),
-					       sd >= 1e9 ? "1e+09" : pct(sd), sw.opt_max_sd, n);
+					       pct(sd), sw.opt_max_sd, n);
 					break;
 				}
 				printf("  %s qd=%ld%s: stddev %s%% > %s%%, one more run\n", name, qd,
-				       sw_ax_note(), sd >= 1e9 ? "1e+09" : pct(sd), sw.opt_max_sd);
+				       sw_ax_note(), pct(sd), sw.opt_max_sd);
 				fflush(stdout);
 				sw.total++;
 				if (sw_plan_add_one(name, qd, n + 1)) {

@@ -133,10 +133,10 @@ expect_eq resume-int-skipped-tsv-empty "$(wc -c <"$out/skipped.tsv")" 0
 # ---------------------------------------------------------------- variance gate
 # Killed after the 2 planned runs are imported, while the gate decides or
 # runs its extra repeat: the resume ends with the gate's 3 runs (two runs
-# never agree to 0.01%; --max-repeats 3), each once.
+# never agree to 0.000001%; --max-repeats 3), each once.
 db=$S/gate.db out=$S/gate
 env "UB_FIO=$(sweep_fio)" "UB_DB=$UB_DB" "$SWEEP" --engine "external:$UB_ENGINE" \
-	--target "$S/target" --configs interrupt --iodepths 1 --repeats 2 --max-stddev-pct 0.01 \
+	--target "$S/target" --configs interrupt --iodepths 1 --repeats 2 --max-stddev-pct 0.000001 \
 	--max-repeats 3 --runtime 1 --db "$db" --sweep-name gate --out "$out" >"$S/gate.log" 2>&1 &
 pid=$!
 wait_for 60 runs_at_least "$db" gate 2

@@ -117,9 +117,12 @@ int ub_cmd_runs(sqlite3 *db, FILE *out, struct ub_err *e)
 /*
  * run-summary: what a sweep prints after each run, from the database (the
  * one place these figures are computed): per run made from the file's
- * bytes, "RUN_ID KIOPS P99_US JOBS FAILED CORES" tab separated. KIOPS adds
- * the run's points; P99_US is the highest point p99 ("-" when none has one);
- * CORES the run's cpu_cores (every thread of the run; "-" when not measured).
+ * bytes, "RUN_ID KIOPS P99_US JOBS FAILED CORES KIOPS3" tab separated. KIOPS
+ * adds the run's points (1 decimal, as printed); P99_US is the highest point
+ * p99 ("-" when none has one); CORES the run's cpu_cores (every thread of the
+ * run; "-" when not measured); KIOPS3 is KIOPS with 3 decimals, the variance
+ * gate's sample (as a resumed sweep reads it; at 0.1 kIOPS two runs of a
+ * 12 kIOPS point could not differ by less than 0.8%).
  */
 int ub_cmd_run_summary(sqlite3 *db, const char *name, const char *hash, FILE *out,
 		       struct ub_err *e)
@@ -132,7 +135,8 @@ int ub_cmd_run_summary(sqlite3 *db, const char *name, const char *hash, FILE *ou
 		" (SELECT count(*) FROM jobs j WHERE j.run_id = r.id),"
 		" (SELECT count(*) FROM failed_jobs f WHERE f.run_id = r.id),"
 		" coalesce(printf('%.2f', (SELECT max(p.cpu_cores) FROM run_points p"
-		"   WHERE p.run_id = r.id)), '-')"
+		"   WHERE p.run_id = r.id)), '-'),"
+		" printf('%.3f', coalesce((SELECT sum(p.kiops) FROM run_points p WHERE p.run_id = r.id), 0))"
 		" FROM runs r WHERE r.content_hash = ?1 ORDER BY r.part";
 	sqlite3_stmt *st;
 	int rc, n = 0;
@@ -141,10 +145,10 @@ int ub_cmd_run_summary(sqlite3 *db, const char *name, const char *hash, FILE *ou
 		return ub_fail_sql(e, db, "reading runs");
 	rc = sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		fprintf(out, "%lld\t%s\t%s\t%d\t%d\t%s\n", (long long)sqlite3_column_int64(st, 0),
+		fprintf(out, "%lld\t%s\t%s\t%d\t%d\t%s\t%s\n", (long long)sqlite3_column_int64(st, 0),
 			(const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
 			sqlite3_column_int(st, 3), sqlite3_column_int(st, 4),
-			(const char *)sqlite3_column_text(st, 5));
+			(const char *)sqlite3_column_text(st, 5), (const char *)sqlite3_column_text(st, 6));
 		n++;
 		rc = SQLITE_OK;
 	}

@@ -206,17 +206,20 @@ static int import_run(const char *f, const char *c, long rep, const char *h, con
 	return rc;
 }
 
-/* run-summary's first line of the run imported from f: kIOPS, p99, cores. */
-static void run_summary(const char *f, char **kiops, char **p99, char **cores)
+/*
+ * run-summary's first line of the run imported from f: kIOPS (as printed),
+ * p99, cores, and kIOPS to 3 decimals (the variance gate's sample).
+ */
+static void run_summary(const char *f, char **kiops, char **p99, char **cores, char **kiops3)
 {
 	struct ub_err e = { "" };
 	size_t len = 0, olen = 0;
 	const char *buf = sw_read_file(f, &len);
-	char hash[65], *out = NULL, *fld[6] = { 0 };
+	char hash[65], *out = NULL, *fld[7] = { 0 };
 	FILE *o;
 	int n = 0;
 
-	*kiops = "0";
+	*kiops = *kiops3 = "0";
 	*p99 = "-";
 	*cores = "-";
 	if (!buf)
@@ -234,12 +237,13 @@ static void run_summary(const char *f, char **kiops, char **p99, char **cores)
 	fclose(o);
 	sw_keep(out);
 	out[strcspn(out, "\n")] = 0;
-	for (char *p = strtok(out, "\t"); p && n < 6; p = strtok(NULL, "\t"))
+	for (char *p = strtok(out, "\t"); p && n < 7; p = strtok(NULL, "\t"))
 		fld[n++] = p;
-	if (n == 6) {
+	if (n == 7) {
 		*kiops = fld[1];
 		*p99 = fld[2];
 		*cores = fld[5];
+		*kiops3 = fld[6];
 	}
 }
 
@@ -421,7 +425,7 @@ int sw_record_point(const char *c, long qd, long rep, int rc, long t0, long t1)
 		hosts = &sw.host_label;
 	}
 	for (int i = 0; i < nh; i++) {
-		const char *kern = sw.host_kernel, *cpu_f = NULL, *kiops;
+		const char *kern = sw.host_kernel, *cpu_f = NULL, *kiops, *kiops3;
 
 		if (!json_ok(files[i])) {
 			printf("FAILED: fio's JSON %s shows an error or no jobs\n", files[i]);
@@ -471,11 +475,11 @@ int sw_record_point(const char *c, long qd, long rep, int rc, long t0, long t1)
 					  sw.out));
 			exit(1);
 		}
-		run_summary(files[i], (char **)&kiops, &p99, &cores);
+		run_summary(files[i], (char **)&kiops, &p99, &cores, (char **)&kiops3);
 		if (sw.opt_ss)
 			ss_missed += steady_missed(files[i]);
 		dsum += strtod(kiops, NULL);
-		dsample += strtod(kiops, NULL);
+		dsample += strtod(kiops3, NULL);
 		/* each step rounded as the printf of the summary: %.1f and %.3f */
 		dsum = strtod(sw_printf("%.1f", dsum), NULL);
 		dsample = strtod(sw_printf("%.3f", dsample), NULL);

@@ -24,12 +24,9 @@ void lab_die(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs("lab: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	lab_vnote(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	if (in_run)
 		longjmp(fail_jmp, 1);
 	exit(LAB_EX_LAB);

@@ -114,6 +114,8 @@ int lab_results(const struct lab_env *e, const struct lab_opts *o, const char *o
 
 /* util.c */
 void lab_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "lab: MESSAGE" on stderr, after what stdout has so far. */
+void lab_vnote(const char *fmt, va_list ap);
 char *lab_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 pid_t lab_spawn(char *const argv[], const char *cwd, int in, int out, int err);
 int lab_wait(pid_t pid);

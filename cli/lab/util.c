@@ -16,16 +16,21 @@
 
 #include "cli/lab/lab.h"
 
+void lab_vnote(const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fputs("lab: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void lab_note(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs("lab: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	lab_vnote(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 char *lab_printf(const char *fmt, ...)

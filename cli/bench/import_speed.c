@@ -16,12 +16,14 @@
  * reading and importing every file, closing it.  The count read back from
  * the database (runs, or jobs) must be N; the wall time (--cpu-limit: the
  * CPU time, which other load does not inflate) must stay under --limit.
- * Exit status: 0 ok, 1 too slow, a wrong count or a failure, 2 bad options.
+ * Exit status: 0 ok, 1 too slow, a wrong count or a failure, 2 bad options,
+ * 130 interrupted (the folder is removed all the same).
  */
 #include <errno.h>
 #include <ftw.h>
 #include <glob.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,7 +68,7 @@ void bench_import_usage(FILE *f)
 	      "The fixtures come from the data root: " FIXTURES "/ in the checkout,\n"
 	      "PREFIX/share/uringbpf/" INSTALLED_FIXTURES "/ when installed (or $UB_DATADIR).\n"
 	      "Exit status: 0 ok, 1 too slow, a wrong count of runs or jobs, or a failure,\n"
-	      "2 bad options.\n", f);
+	      "2 bad options, 130 interrupted (the folder is removed all the same).\n", f);
 }
 
 /* A bad option: one line naming it, exit status 2. */
@@ -297,6 +299,26 @@ static double cpu_secs(const struct rusage *r)
  * number of files that failed (the first one's message said); -1 when the
  * database did not open or close.
  */
+/* Ctrl-C, SIGTERM or SIGHUP: stop between files, remove the folder, exit 130. */
+static volatile sig_atomic_t stop_sig;
+
+static void on_stop(int sig)
+{
+	stop_sig = sig;
+}
+
+/* A signal ignored when we started (nohup, a background job) stays ignored. */
+static void catch_stop(void (*handler)(int))
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = handler }, old;
+
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 3; i++)
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+}
+
 static int timed_import(const char *dbpath, char **names, long n, const char *sweep,
 			double *wall, double *cpu)
 {
@@ -317,7 +339,7 @@ static int timed_import(const char *dbpath, char **names, long n, const char *sw
 		sqlite3_close(db);
 		return -1;
 	}
-	for (long i = 0; i < n; i++) {
+	for (long i = 0; i < n && !stop_sig; i++) {
 		size_t len = 0;
 		char *buf = bench_read_file(names[i], &len);
 		int rc;
@@ -402,6 +424,7 @@ int cmd_bench_import(const struct bench *b, int argc, char **argv)
 		return fail("the test fixtures are not here (looked for %s): run 'make install', "
 			    "or the checkout's build/uringbpf, or set UB_DATADIR to a checkout", fix);
 	*strrchr(fix, '/') = 0;
+	catch_stop(on_stop);
 	if (snprintf(dir, sizeof(dir), "%s/uringbpf-bench-import.XXXXXX", sp.dir) >=
 	    (int)sizeof(dir) || !mkdtemp(dir))
 		return fail("cannot make a folder in %s: %s", sp.dir, strerror(errno));
@@ -423,6 +446,10 @@ int cmd_bench_import(const struct bench *b, int argc, char **argv)
 		failed = timed_import(dbpath, names, n, sp.jobs ? NULL : "bench", &wall, &cpu);
 		if (failed < 0)
 			rc = UB_EDATA;
+	}
+	if (rc == UB_OK && stop_sig) {
+		fail("interrupted (signal %d): nothing measured; %s removed", (int)stop_sig, dir);
+		rc = 130;
 	}
 	if (rc == UB_OK) {
 		want = sp.jobs ? sp.jobs : sp.files;
@@ -451,5 +478,6 @@ int cmd_bench_import(const struct bench *b, int argc, char **argv)
 		free(names[i]);
 	free(names);
 	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	catch_stop(SIG_DFL);
 	return rc;
 }

@@ -1,7 +1,8 @@
 #!/bin/bash
 # uringbpf bench import refuses bad options with one line naming the option,
 # exit 2, before it makes anything under --dir; it fails with exit 1 and one
-# line when too slow or when the data root has no fixtures.
+# line when too slow or when the data root has no fixtures; interrupted, it
+# exits 130 and removes what it made.
 source "$UB_TOP/tests/lib.sh"
 ub_scratch_init /tmp
 CLI=$UB_BUILD/uringbpf
@@ -37,6 +38,17 @@ want="^$me: imported 3 of 3 fio JSON files in [0-9.]+s wall, [0-9.]+s CPU \([0-9
 $me: too slow: [0-9.]+s wall >= 1e-06s\$"
 [ "$rc" = 1 ] && [[ $out =~ $want ]] && [ -z "$(ls -A "$UB_SCRATCH")" ] && ok "import-too-slow: $(tail -n 1 <<<"$out")" ||
 	not_ok "import-too-slow: exit $rc, '$out'"
+# Stopped (SIGTERM while it makes or imports 20,000 files; a background job
+# ignores SIGINT): exit 130, one line saying so, nothing left in --dir.
+"$CLI" bench import --dir "$UB_SCRATCH" --files 20000 --limit 1000 >/dev/null 2>"$UB_SCRATCH.int" &
+pid=$!
+for _ in $(seq 50); do [ -n "$(ls -A "$UB_SCRATCH")" ] && break; sleep 0.1; done
+sleep 0.3
+kill -TERM "$pid"
+wait "$pid"; rc=$?
+expect_eq import-interrupted "$rc|$(sed 's/(signal [0-9]*)/(signal N)/; s|: nothing measured; .* removed$|: nothing measured; DIR removed|' "$UB_SCRATCH.int")|$(ls -A "$UB_SCRATCH")" \
+	"130|$me: interrupted (signal N): nothing measured; DIR removed|"
+rm -f "$UB_SCRATCH.int"
 # A binary with no data root beside it (and no UB_DATADIR): no fixtures, exit 1.
 l=$UB_SCRATCH/../$(basename "$UB_SCRATCH")-lone
 mkdir -p "$l/bin" && ub_at_exit "rm -rf '$l'"

@@ -80,6 +80,8 @@ struct plot {
  */
 int cmd_plot(int argc, char **argv, const char *tpl_dir, const char *looked_for);
 int plot_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same, for a bad option value found while drawing: the exit status is 2. */
+int plot_opt_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void plot_free(struct plot *p);
 
 /* plot_sweep.c: every chart of p->f.sweep into p->out. */

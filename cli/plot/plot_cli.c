@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * uringbpf plot: options and their checks, then one drawing per rw/bs pair
- * (a sweep that mixes rw or bs values can't share an axis). Exit codes:
- * 0 drawn, 2 anything refused or failed (the message says which option or
- * what failed). Messages start "plot: ".
+ * (a sweep that mixes rw or bs values can't share an axis). Exit codes, as
+ * the rest of the CLI: 0 drawn, 1 a failure (gnuplot or its templates
+ * missing, gnuplot failing, the database unreadable), 2 a bad option (its
+ * value, a --db that isn't there, a --sweep or --compare naming no sweep).
+ * Messages start "plot: ".
  */
 #include <ctype.h>
 #include <errno.h>
@@ -57,17 +59,37 @@ static const char usage_text[] =
 	"                      kIOPS per core and CPU cores beside kIOPS when measured\n"
 	"  *.dat               the data of each chart (as uringbpf db series and cdf print it)\n"
 	"Environment: GNUPLOT (the gnuplot to run; default: gnuplot on PATH),\n"
-	"UB_PLOT_DIR (the gnuplot templates; default: the installed or checkout plot/).\n";
+	"UB_PLOT_DIR (the gnuplot templates; default: the installed or checkout plot/).\n"
+	"Exit status: 0 drawn, 1 a failure (gnuplot, its templates, the database),\n"
+	"2 a bad option (a --sweep or --compare naming no sweep included).\n";
+
+static int bad_option;	/* a plot_opt_err was said: exit 2, not 1 */
+
+static void say(const char *fmt, va_list ap)
+{
+	fprintf(stderr, PLOT_PROG ": ");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
 
 int plot_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, PLOT_PROG ": ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	return -1;
+}
+
+int plot_opt_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	bad_option = 1;
+	va_start(ap, fmt);
+	say(fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
@@ -295,10 +317,10 @@ static int draw_one(const struct plot_opts *o, sqlite3 *db, const char *tpl, con
 	if (o->bs) {
 		p.f.bs_bytes = ub_parse_size(o->bs, &ok);
 		if (!ok)
-			return plot_err("--bs: '%s' is not a block size (e.g. 4k, 4096)", o->bs);
+			return plot_opt_err("--bs: '%s' is not a block size (e.g. 4k, 4096)", o->bs);
 	}
 	if (make_dirs(out))
-		return plot_err("--out: can't create %s", out);
+		return plot_opt_err("--out: can't create %s", out);
 	if (o->x) {
 		rc = plot_sweep_context(&p);
 		rc = rc ? rc : plot_not_run(&p);
@@ -397,6 +419,7 @@ int cmd_plot(int argc, char **argv, const char *tpl_dir, const char *looked_for)
 	int help = 0, rc, has, pairs = 0;
 	struct stat st;
 
+	bad_option = 0;
 	if (parse(argc, argv, &o, &help))
 		return UB_EUSAGE;
 	if (help) {
@@ -407,7 +430,7 @@ int cmd_plot(int argc, char **argv, const char *tpl_dir, const char *looked_for)
 		return plot_err("--db: no database at %s", o.db_path), UB_EUSAGE;
 	gnuplot = env_gp && *env_gp ? strdup(env_gp) : find_on_path("gnuplot");
 	if (!gnuplot)
-		return plot_err("gnuplot is missing (apt-get install gnuplot-nox)"), UB_EUSAGE;
+		return plot_err("gnuplot is missing (apt-get install gnuplot-nox)"), UB_EDATA;
 	if (!tpl || !*tpl)
 		tpl = tpl_dir;
 	snprintf(common, sizeof(common), "%s/common.gp", tpl ? tpl : "");
@@ -415,22 +438,24 @@ int cmd_plot(int argc, char **argv, const char *tpl_dir, const char *looked_for)
 		free(gnuplot);
 		if (!tpl)
 			return plot_err("no gnuplot templates (looked for %s): run 'make install', "
-					"or set UB_PLOT_DIR", looked_for ? looked_for : "nowhere"), UB_EUSAGE;
+					"or set UB_PLOT_DIR", looked_for ? looked_for : "nowhere"), UB_EDATA;
 		return plot_err("no gnuplot templates in %s (common.gp): fix UB_PLOT_DIR, or "
-				"reinstall", tpl), UB_EUSAGE;
+				"reinstall", tpl), UB_EDATA;
 	}
 	rc = ubdb_open(o.db_path, UB_OPEN_EXISTING, &db, &e) ?
 		plot_err("--db %s: %s", o.db_path, e.msg) : 0;
-	rc = rc ? rc : make_dirs(o.out) ? plot_err("--out: can't create %s", o.out) : 0;
+	if (!rc && make_dirs(o.out))
+		rc = plot_opt_err("--out: can't create %s", o.out);
 	rc = rc ? rc : sweep_has_configs(db, o.sweep, &has);
 	if (!rc && !has)
-		rc = plot_err("--sweep: no runs of a sweep named '%s' in %s", o.sweep, o.db_path);
+		rc = plot_opt_err("--sweep: no runs of a sweep named '%s' in %s", o.sweep, o.db_path);
 	/* --compare's sweep is checked before anything is drawn. */
 	if (!rc && o.other && !strcmp(o.other, o.sweep))
-		rc = plot_err("--compare: '%s' is the sweep being drawn", o.other);
+		rc = plot_opt_err("--compare: '%s' is the sweep being drawn", o.other);
 	rc = rc ? rc : o.other ? sweep_has_configs(db, o.other, &has) : 0;
 	if (!rc && o.other && !has)
-		rc = plot_err("--compare: no runs of a sweep named '%s' in %s", o.other, o.db_path);
+		rc = plot_opt_err("--compare: no runs of a sweep named '%s' in %s", o.other,
+				  o.db_path);
 	/* --x: one chart, its lines apart by config, iodepth and the other axes. */
 	if (!rc && !o.rw && !o.bs && !o.x)
 		rc = draw_pairs(&o, db, tpl, gnuplot, &pairs);
@@ -441,5 +466,5 @@ int cmd_plot(int argc, char **argv, const char *tpl_dir, const char *looked_for)
 	free(gnuplot);
 	if (fflush(stdout) || ferror(stdout))
 		rc = plot_err("writing the list of files: %s", strerror(errno));
-	return rc ? UB_EUSAGE : UB_OK;
+	return !rc ? UB_OK : bad_option ? UB_EUSAGE : UB_EDATA;
 }

@@ -307,8 +307,8 @@ static int kiops_charts(struct plot *p, const struct ub_series *k)
 
 		for (int i = 0; i < p->nx; i++)
 			sb_printf(&t, "%s%lld", i ? "," : "", p->xs[i]);
-		rc = plot_err("--bar-iodepth: sweep '%s' has no runs at iodepth %lld (it has %s)",
-			      p->f.sweep, p->bar_qd, sb_str(&t) ? sb_str(&t) : "");
+		rc = plot_opt_err("--bar-iodepth: sweep '%s' has no runs at iodepth %lld (it has %s)",
+				  p->f.sweep, p->bar_qd, sb_str(&t) ? sb_str(&t) : "");
 		sb_free(&t);
 		return rc;
 	}

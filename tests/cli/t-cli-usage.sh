@@ -87,7 +87,7 @@ expect_eq datadir-env "$rc|$out" "2|lab test: unknown option '--no-such'"
 # plot runs in the binary; its gnuplot templates come from the data root.
 : >"$UB_SCRATCH/empty.db"
 out=$(env -u UB_DATADIR -u UB_PLOT_DIR "$l/bin/uringbpf" plot --db "$UB_SCRATCH/empty.db" --sweep s --out "$UB_SCRATCH/p" 2>&1); rc=$?
-expect_eq plot-no-templates "$rc|$out" "2|plot: no gnuplot templates (looked for $l/bin/../share/uringbpf/plot/common.gp, $l/bin/../plot/common.gp): run 'make install', or set UB_PLOT_DIR"
+expect_eq plot-no-templates "$rc|$out" "1|plot: no gnuplot templates (looked for $l/bin/../share/uringbpf/plot/common.gp, $l/bin/../plot/common.gp): run 'make install', or set UB_PLOT_DIR"
 out=$(env -u UB_PLOT_DIR UB_DATADIR=$UB_TOP "$l/bin/uringbpf" plot --db "$UB_SCRATCH/empty.db" --sweep s --out "$UB_SCRATCH/p" 2>&1); rc=$?
 expect_eq plot-datadir-templates "$rc|$out" "2|plot: --sweep: no runs of a sweep named 's' in $UB_SCRATCH/empty.db"
 finish

@@ -5,7 +5,7 @@
 # only a skipped.tsv whose sweep.env names that sweep. A sweep at one iodepth
 # is drawn as bars, and its latency.dat holds each config's p50, p99, p99.9
 # (read here from the fio JSON). gnuplot's warnings are shown, named by
-# chart; a gnuplot that fails is exit 2 naming the template and the file.
+# chart; a gnuplot that fails is exit 1 naming the template and the file.
 source "$UB_TOP/tests/lib.sh"
 source "$UB_TOP/tests/sweep/sweep-lib.sh"
 source "$UB_TOP/tests/results-db/helpers.sh"
@@ -55,16 +55,16 @@ for f in sweep-int-qd1-r2 sweep-sqp-qd1-r1; do
 done
 expect_eq one-qd-latency-data "$(cat "$S/one/latency.dat")" "$want"
 
-# (c) gnuplot's warnings are said, once per chart drawn; a failure stops with exit 2.
+# (c) gnuplot's warnings are said, once per chart drawn; a failure stops with exit 1.
 GNUPLOT=$S/gp-warn plot --db "$db" --sweep one --out "$S/warn" --formats png,svg >/dev/null 2>"$S/warn.err"
 expect_eq gnuplot-warning-said "$?:$(grep -c '^plot: gnuplot (kiops): warning: from the test$' "$S/warn.err"):$(grep -c '^plot: gnuplot (latency): warning: from the test$' "$S/warn.err")" "0:2:2"
 got=$(GNUPLOT=/bin/false plot --db "$db" --sweep one --out "$S/fail" --formats png 2>&1); rc=$?
-expect_eq gnuplot-fails "$rc|$got" "2|plot: gnuplot failed on $tpl/bar.gp for $S/fail/kiops.png"
+expect_eq gnuplot-fails "$rc|$got" "1|plot: gnuplot failed on $tpl/bar.gp for $S/fail/kiops.png"
 got=$(GNUPLOT=$S/nosuch-gnuplot plot --db "$db" --sweep one --out "$S/fail" --formats png 2>&1); rc=$?
-expect_eq gnuplot-missing "$rc|$got" "2|plot: can't run $S/nosuch-gnuplot: No such file or directory
+expect_eq gnuplot-missing "$rc|$got" "1|plot: can't run $S/nosuch-gnuplot: No such file or directory
 plot: gnuplot failed on $tpl/bar.gp for $S/fail/kiops.png"
 got=$(env PATH=/nonexistent "$UB_BUILD/uringbpf" plot --db "$db" --sweep one --out "$S/fail" 2>&1); rc=$?
-expect_eq no-gnuplot-on-path "$rc|$got" "2|plot: gnuplot is missing (apt-get install gnuplot-nox)"
+expect_eq no-gnuplot-on-path "$rc|$got" "1|plot: gnuplot is missing (apt-get install gnuplot-nox)"
 got=$(UB_PLOT_DIR=$S plot --db "$db" --sweep one --out "$S/fail" 2>&1); rc=$?
-expect_eq plot-dir-without-templates "$rc|$got" "2|plot: no gnuplot templates in $S (common.gp): fix UB_PLOT_DIR, or reinstall"
+expect_eq plot-dir-without-templates "$rc|$got" "1|plot: no gnuplot templates in $S (common.gp): fix UB_PLOT_DIR, or reinstall"
 finish

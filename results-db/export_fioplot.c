@@ -185,10 +185,13 @@ int ub_cmd_export_fioplot(sqlite3 *db, const char *sweep, const char *out_dir, F
 			err = make_dir(path, e);
 		}
 		if (err == UB_OK) {
-			snprintf(path, sizeof(path), "%s/%s/%s/%s-%lld-%lld.json", out_dir, cfg, bs, rw,
-				 (long long)sqlite3_column_int64(st, 3),
-				 (long long)sqlite3_column_int64(st, 4));
-			err = write_doc(path, doc, e);
+			/* Longest of the three: a path cut short would name another file. */
+			if (snprintf(path, sizeof(path), "%s/%s/%s/%s-%lld-%lld.json", out_dir, cfg, bs,
+				     rw, (long long)sqlite3_column_int64(st, 3),
+				     (long long)sqlite3_column_int64(st, 4)) >= (int)sizeof(path))
+				err = ub_fail(e, UB_EUSAGE, "--out %s: too long a path", out_dir);
+			else
+				err = write_doc(path, doc, e);
 		}
 		if (err)
 			break;

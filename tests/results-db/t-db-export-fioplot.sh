@@ -20,11 +20,15 @@ mk "$FIX/sweep-int-qd1-r2.json" "$tmp/two-jobs.json" \
 	"json_set(j, '\$.jobs[0].\"job options\".iodepth', '32',
 		'\$.jobs[1]', json(json_set(json_extract(j, '\$.jobs[0]'), '\$.error', 5,
 			'\$.\"job options\".iodepth', '64')))"
+# A point of another bs (as a sweep's --axis bs=16k makes): its own folder.
+mk "$FIX/sweep-sqp-qd1-r1.json" "$tmp/sqp-16k.json" \
+	"json_set(j, '\$.jobs[0].\"job options\".bs', '16k')"
 for r in 1 2; do
 	"$UB_DB" --db "$db" import --sweep s --repeat $r "$FIX"/sweep-*-r$r.json >/dev/null || not_ok import-r$r
 done
 "$UB_DB" --db "$db" import --sweep s --repeat 3 "$tmp/int-qd1-r3.json" "$tmp/sqp-qd4-r3.json" \
 	>/dev/null || not_ok import-r3
+"$UB_DB" --db "$db" import --sweep s --repeat 1 "$tmp/sqp-16k.json" >/dev/null || not_ok import-16k
 "$UB_DB" --db "$db" import --sweep s --repeat 1 "$tmp/two-jobs.json" >/dev/null || not_ok import-two-jobs
 "$UB_DB" --db "$db" import --sweep s --repeat 1 --config mixed "$FIX/randrw.json" >/dev/null ||
 	not_ok import-randrw
@@ -35,10 +39,11 @@ expect_eq failed-job-stored "$(q "$db" "SELECT iodepth FROM failed_jobs WHERE sw
 out=$tmp/out
 list=$("$UB_DB" --db "$db" export-fioplot --sweep s --out "$out"); rc=$?
 expect_eq export-exit "$rc" 0
-expect_eq file-list "$(cd "$out" && find . -type f | sort)" "./io_uring/4k/randread-1-1.json
+expect_eq file-list "$(cd "$out" && find . -type f | LC_ALL=C sort)" "./io_uring/4k/randread-1-1.json
 ./io_uring/4k/randread-16-1.json
 ./io_uring/4k/randread-32-1.json
 ./io_uring/4k/randread-4-1.json
+./io_uring_SQPOLL/16k/randread-1-1.json
 ./io_uring_SQPOLL/4k/randread-1-1.json
 ./io_uring_SQPOLL/4k/randread-16-1.json
 ./io_uring_SQPOLL/4k/randread-4-1.json
@@ -62,6 +67,7 @@ want_iops() {
 	io_uring/4k/randread-32-1.json) median "$tmp/two-jobs.json" ;;
 	io_uring_SQPOLL/4k/randread-1-1.json) median "$R-sqp-qd1-r1.json" "$R-sqp-qd1-r2.json" ;;
 	io_uring_SQPOLL/4k/randread-4-1.json) median "$R-sqp-qd4-r1.json" "$R-sqp-qd4-r2.json" "$tmp/sqp-qd4-r3.json" ;;
+	io_uring_SQPOLL/16k/randread-1-1.json) median "$tmp/sqp-16k.json" ;;
 	io_uring_SQPOLL/4k/randread-16-1.json) median "$R-sqp-qd16-r1.json" "$R-sqp-qd16-r2.json" ;;
 	mixed/4k/randrw-4-1.json) median "$FIX/randrw.json" ;;
 	esac
@@ -82,12 +88,12 @@ while IFS=$'\t' read -r path run repeat kiops; do
 	got=$(fj "$path" "printf('%.3f', json_extract(j, '\$.jobs[0].read.iops'))")
 	expect_eq "median-iops-$rel" "$got" "$(want_iops "$rel")"
 	expect_eq "listed-run-is-the-file-$rel" "$got" "$(q "$db" "SELECT printf('%.3f', x.iops) FROM results x
-		JOIN jobs j ON j.id = x.job_id WHERE j.run_id = ${run#run } AND j.iodepth = $qd AND x.ddir = 'read'")"
+		JOIN jobs j ON j.id = x.job_id WHERE j.run_id = ${run#run } AND j.iodepth = $qd AND j.bs = '$bs' AND x.ddir = 'read'")"
 	expect_eq "listed-kiops-$rel" "${kiops% kIOPS}" "$(q "$db" "SELECT printf('%.3f', kiops) FROM run_points
-		WHERE run_id = ${run#run } AND iodepth = $qd")"
+		WHERE run_id = ${run#run } AND iodepth = $qd AND bs = '$bs'")"
 	expect_eq "listed-repeat-$rel" "${repeat#repeat }" "$(q "$db" "SELECT repeat FROM runs WHERE id = ${run#run }")"
 done <<<"$list"
-expect_eq one-line-per-file "$n" 8
+expect_eq one-line-per-file "$n" 9
 expect_eq median-of-three-is-the-higher-of-r1-r2 "$(grep -c "io_uring/4k/randread-1-1.json	run [0-9]*	repeat [12]	" <<<"$list")" 1
 expect_eq median-of-three-is-the-lower-of-r1-r2 "$(grep -c "io_uring_SQPOLL/4k/randread-4-1.json	run [0-9]*	repeat [12]	" <<<"$list")" 1
 expect_eq failed-job-not-exported "$(find "$out" -name '*-64-*' | wc -l)" 0
@@ -109,5 +115,5 @@ expect_eq no-x-made "$(ls "$tmp" | grep -c '^x$')" 0
 refuse write-failure "1:uringbpf-db export-fioplot: cannot create $tmp/no/such: No such file or directory" --sweep s --out "$tmp/no/such"
 mkdir "$tmp/empty"
 "$UB_DB" --db "$db" export-fioplot --sweep s --out "$tmp/empty" >/dev/null; rc=$?
-expect_eq empty-out-is-fine "$rc:$(cd "$tmp/empty" && find . -type f | wc -l)" 0:8
+expect_eq empty-out-is-fine "$rc:$(cd "$tmp/empty" && find . -type f | wc -l)" 0:9
 finish

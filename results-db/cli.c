@@ -59,6 +59,10 @@ static const char usage_text[] =
 	"  runs                        id, time, sweep, config, host, file (tab separated)\n"
 	"  export-csv [--view NAME]    a view or table as CSV (default kiops_by_iodepth)\n"
 	"  sql \"SELECT ...\"            one read-only query, columns separated by '|'\n"
+	"  export-fioplot --sweep NAME --out DIR\n"
+	"      the sweep's points as fio JSON for fio-plot: DIR/CONFIG/BS/RW-IODEPTH-NUMJOBS.json,\n"
+	"      the repeat with the median kIOPS each (lower middle of an even count); DIR new or\n"
+	"      empty; a line per file: path, run, repeat, kIOPS (tab separated)\n"
 	"  compare A B [--metric M | --percentile P] [--max-regress-pct X] [--format md|tsv|json]\n"
 	"      sweep B against baseline A per point: values (a percentile merged as in table),\n"
 	"      B/A, noise, verdict; exit 1 on a regression (uringbpf compare --help)\n"
@@ -108,7 +112,7 @@ static int usage_err(const char *cmd, const char *fmt, ...)
 struct args {
 	const char *cmd;
 	struct ub_filter f;
-	const char *metric, *x, *view;
+	const char *metric, *x, *view, *out;
 	char pct_metric[48];	/* --percentile P as clat_pP_us */
 	long long iodepth;	/* cdf --iodepth, -1 all */
 	struct ub_import_opts imp;
@@ -123,7 +127,7 @@ struct args {
 
 enum { O_SWEEP = 256, O_CONFIG, O_REPEAT, O_HOST, O_KERNEL, O_DEVICE, O_TAG, O_RW, O_BS,
        O_METRIC, O_X, O_VIEW, O_ENGINE_REPORT, O_PERCENTILE, O_IODEPTH, O_CPU_JSON,
-       O_IOPS_LOG, O_COLUMNS };
+       O_IOPS_LOG, O_COLUMNS, O_OUT };
 
 struct cmd {
 	const char *name;
@@ -143,6 +147,7 @@ static const int sweep_opts[] = { O_SWEEP, 0 };
 static const int no_opts[] = { 0 };
 static const int export_opts[] = { O_VIEW, 0 };
 static const int claim_opts[] = { O_HOST, 0 };
+static const int fioplot_opts[] = { O_SWEEP, O_OUT, 0 };
 
 static const struct cmd cmds[] = {
 	{ "import", import_opts, 1, -1, "FILE.json..." },
@@ -154,6 +159,7 @@ static const struct cmd cmds[] = {
 	{ "seed-shape", sweep_opts, 0, 0, "" },
 	{ "runs", no_opts, 0, 0, "" },
 	{ "export-csv", export_opts, 0, 0, "" },
+	{ "export-fioplot", fioplot_opts, 0, 0, "" },	/* export_fioplot.c */
 	{ "sql", no_opts, 1, 1, "\"SELECT ...\"" },
 	{ "claim-sweep", claim_opts, 1, 1, "NAME" },
 	{ "run-summary", no_opts, 1, -1, "FILE.json..." },
@@ -192,6 +198,7 @@ static const struct option long_opts[] = {
 	{ "engine-report", required_argument, NULL, O_ENGINE_REPORT },
 	{ "cpu-json", required_argument, NULL, O_CPU_JSON },
 	{ "iops-log", required_argument, NULL, O_IOPS_LOG },
+	{ "out", required_argument, NULL, O_OUT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -276,6 +283,7 @@ static int set_opt(struct args *a, const struct cmd *c, int o, char *val)
 	case O_DEVICE: a->device = val; break;
 	case O_RW: a->f.rw = val; break;
 	case O_VIEW: a->view = val; break;
+	case O_OUT: a->out = val; break;
 	case O_ENGINE_REPORT: a->imp.engine_report_name = val; break;
 	case O_CPU_JSON: a->imp.cpu_json_name = val; break;
 	case O_IOPS_LOG: {
@@ -603,6 +611,10 @@ static int run(const struct cmd *c, struct args *a, const char *path, int npos, 
 			fprintf(stderr, "%s %s: %s\n", PROG, c->name, e.msg);
 		return rc;
 	}
+	if (!strcmp(c->name, "export-fioplot") && (!a->f.sweep || !a->out || !*a->out))
+		return usage_err(c->name, "%s", !a->f.sweep ?
+				 "--sweep NAME is needed: which sweep to export" :
+				 "--out DIR is needed: a new or empty folder for the fio JSON files");
 	if (creates && strcmp(path, ":memory:"))
 		rc = make_parent(path, &e);
 	else
@@ -632,6 +644,8 @@ static int run(const struct cmd *c, struct args *a, const char *path, int npos, 
 		rc = ub_cmd_runs(db, stdout, &e);
 	else if (!strcmp(c->name, "export-csv"))
 		rc = ub_cmd_export_csv(db, a->view ? a->view : "kiops_by_iodepth", stdout, &e);
+	else if (!strcmp(c->name, "export-fioplot"))
+		rc = ub_cmd_export_fioplot(db, a->f.sweep, a->out, stdout, &e);
 	else if (!strcmp(c->name, "claim-sweep"))
 		rc = ub_cmd_claim_sweep(db, path, pos[0], a->imp.host,
 					(long long)getppid(), stdout, &e);	/* the sweep that ran this tool */
@@ -699,7 +713,7 @@ int cmd_db(int argc, char **argv)
 			c = &cmds[k];
 	if (!c)
 		return usage_err(NULL, "unknown command '%s': use import, table, series, cdf, configs, "
-				 "info, runs, export-csv, sql, compare, claim-sweep, run-summary, "
+				 "info, runs, export-csv, export-fioplot, sql, compare, claim-sweep, run-summary, "
 				 "profile-sections, engine-report, plan, not-run, plan-add, plan-options, "
 				 "plan-pending, plan-end, fate, resume-sweep, precondition or precondition-record", argv[i]);
 	a.cmd = c->name;

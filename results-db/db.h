@@ -313,6 +313,13 @@ int ub_cmd_export_csv(sqlite3 *db, const char *view, FILE *out, struct ub_err *e
 int ub_cmd_sql(sqlite3 *db, const char *sql, FILE *out, struct ub_err *e);
 
 /*
+ * export_fioplot.c: the sweep's points as OUT/<config>/<bs>/<rw>-<iodepth>-<numjobs>.json,
+ * fio JSON in fio-plot's layout (the median repeat each); a line per file on out.
+ */
+int ub_cmd_export_fioplot(sqlite3 *db, const char *sweep, const char *out_dir, FILE *out,
+			  struct ub_err *e);
+
+/*
  * precondition.c: does preconditioning apply to TARGET (1: a device; 0: a
  * file, with why; -1: cannot stat it, with why); record a sweep's
  * preconditioning (json NULL: it does not apply) and print it.

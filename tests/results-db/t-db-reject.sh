@@ -60,7 +60,7 @@ usage bad-metric " table: --metric iops is not known: use kiops, clat_p50_us, cl
 usage bad-x " series: --x io-depth: give iodepth, bs, numjobs, rw or a fio option name (letters, digits, _)" series --x io-depth
 usage bad-bs " table: --bs needs a block size like 4k or 4096, got 'big'" table --bs big
 usage option-of-other-command " table: --x does not apply to table" table --x iodepth
-usage unknown-command ": unknown command 'tables': use import, table, series, cdf, configs, info, runs, export-csv, sql, compare, claim-sweep, run-summary, profile-sections, engine-report, plan, not-run, plan-add, plan-options, plan-pending, plan-end, fate, resume-sweep, precondition or precondition-record" tables
+usage unknown-command ": unknown command 'tables': use import, table, series, cdf, configs, info, runs, export-csv, export-fioplot, sql, compare, claim-sweep, run-summary, profile-sections, engine-report, plan, not-run, plan-add, plan-options, plan-pending, plan-end, fate, resume-sweep, precondition or precondition-record" tables
 err=$("$UB_DB" --db "$db" import --device /nonexistent/dev "$good" 2>&1); rc=$?
 expect_eq usage-no-such-device "$rc:$err" "2:uringbpf-db import: --device /nonexistent/dev: No such file or directory"
 err=$("$UB_DB" --db "$db" sql "DELETE FROM runs" 2>&1); rc=$?
